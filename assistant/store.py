@@ -129,7 +129,7 @@ def neutralize_cell(value: Any) -> Any:
 
 
 class _Clock:
-    """UTC timestamps that never repeat in this process, so "newest first" is exact for same-instant writes."""
+    """UTC timestamps that never repeat in this process, so "newest first" is exact."""
 
     def __init__(self) -> None:
         self._last = datetime.min.replace(tzinfo=UTC)
