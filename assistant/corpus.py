@@ -224,3 +224,20 @@ def load_corpus(folder: Path, *, detect=None) -> Corpus:
         digest.update(f"{entry.id}\0{language}\0{entry.title}\0{text}\0".encode())
     return Corpus(folder=folder, documents=tuple(documents), passages=tuple(passages),
                   fingerprint=digest.hexdigest()[:16])
+
+
+def combine_corpora(corpora: list[Corpus]) -> Corpus:
+    """One corpus searching several folders (the shipped guidelines plus documents users added)."""
+    if len(corpora) == 1:
+        return corpora[0]
+    ids = [d.id for c in corpora for d in c.documents]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ResourceError(f"document ids used in more than one corpus folder: {', '.join(duplicates)}")
+    digest = hashlib.sha256("".join(c.fingerprint for c in corpora).encode()).hexdigest()[:16]
+    return Corpus(
+        folder=corpora[0].folder,
+        documents=tuple(d for c in corpora for d in c.documents),
+        passages=tuple(p for c in corpora for p in c.passages),
+        fingerprint=digest,
+    )

@@ -71,6 +71,7 @@ class Language(Strict):
     lingua: str | None = None  # lingua's Language enum member, e.g. BOKMAL
     langdetect: str | None = None  # langdetect's code, e.g. "no"
     stemmer: str | None = None  # PyStemmer algorithm name, e.g. "norwegian"
+    stopwords: str | None = None  # the stop-words package's list name, e.g. "norwegian"
     markers: tuple[str, ...] = ()  # words frequent in this language and rare in its close neighbours
     neighbours: tuple[str, ...] = ()  # codes of languages easily confused with this one
     script: str = "Latn"

@@ -1,0 +1,145 @@
+"""The ``Assistant``: wires detection, retrieval, analysis, drafting and review into one object.
+
+Construction is cheap; each model or index loads once, on first use or in ``warm_up()``, and is reused.
+Collaborators (embedder, detector) can be handed in, so tests and other tools can swap them.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import shutil
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+
+from .config import Config
+from .corpus import SUFFIXES, Corpus, combine_corpora, load_corpus
+from .embedding import Embedder, load_embedder
+from .errors import InputError
+from .inputs import check_text
+from .language import LanguageDetector
+from .resources import normalize_language
+from .retrieval import Retriever
+from .types import LanguageGuess, Passage
+
+log = logging.getLogger(__name__)
+MAX_DOCUMENT_BYTES = 5_000_000
+
+
+class Assistant:
+    """One configured assistant. Thread-safe after ``warm_up()``."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        embedder: Embedder | None = None,
+        detector: LanguageDetector | None = None,
+    ) -> None:
+        self.config = config or Config()
+        self._embedder = embedder
+        self._detector = detector
+        self._lock = threading.RLock()
+        self._retriever: Retriever | None = None
+
+    # -- collaborators, loaded once ------------------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = load_embedder(self.config.model)
+            return self._embedder
+
+    @property
+    def detector(self) -> LanguageDetector:
+        with self._lock:
+            if self._detector is None:
+                self._detector = LanguageDetector()
+            return self._detector
+
+    @property
+    def retriever(self) -> Retriever:
+        with self._lock:
+            if self._retriever is None:
+                self._retriever = Retriever(self._load_corpus(), self.embedder, self.config.cache_dir)
+            return self._retriever
+
+    @property
+    def corpus(self) -> Corpus:
+        return self.retriever.corpus
+
+    def _load_corpus(self) -> Corpus:
+        corpora = [load_corpus(self.config.corpus_dir, detect=self._language_of)]
+        user_dir = self.config.user_corpus_dir
+        if user_dir and user_dir.is_dir() and any(p.suffix.lower() in SUFFIXES for p in user_dir.iterdir()):
+            corpora.append(load_corpus(user_dir, detect=self._language_of))
+        return combine_corpora(corpora)
+
+    def _language_of(self, text: str) -> str | None:
+        return self.detector.detect(text[:2000]).language
+
+    def warm_up(self) -> None:
+        """Load every model and index now rather than on the first request."""
+        self.retriever  # noqa: B018 - loads embedder, corpus and index
+        self.detector  # noqa: B018
+        for stage in ("analyzer", "reviewer"):
+            getattr(self, stage, None)
+
+    # -- operations --------------------------------------------------------------------------------------
+    def check(self, text: str | bytes, what: str = "text") -> str:
+        return check_text(text, max_chars=self.config.max_chars, what=what)
+
+    def detect(self, text: str | bytes) -> LanguageGuess:
+        """Detect the language of ``text``; ``language is None`` when it cannot tell."""
+        return self.detector.detect(self.check(text))
+
+    def retrieve(self, text: str | bytes, k: int = 5, language: str | None = None) -> list[Passage]:
+        """The ``k`` guideline passages that best fit ``text`` (any language; cross-lingual)."""
+        text = self.check(text)
+        if k < 1:
+            raise InputError(f"k must be at least 1, got {k}")
+        lang = normalize_language(language) if language else self.detector.detect(text).language
+        return self.retriever.retrieve(text, k=k, language=lang)
+
+    # -- corpus management ------------------------------------------------------------------------------
+    def add_documents(self, paths: Iterable[Path]) -> list[str]:
+        """Copy ``.txt``/``.md`` files into the user corpus folder and rebuild the index; returns their ids."""
+        target = self.config.user_corpus_dir
+        if target is None:
+            raise InputError("no folder for added documents is configured")
+        target.mkdir(parents=True, exist_ok=True)
+        added = []
+        for path in map(Path, paths):
+            if path.suffix.lower() not in SUFFIXES:
+                raise InputError(f"{path.name}: only .txt and .md documents can be added")
+            if path.stat().st_size > MAX_DOCUMENT_BYTES:
+                raise InputError(f"{path.name}: larger than {MAX_DOCUMENT_BYTES // 1_000_000} MB")
+            check_text(path.read_bytes(), max_chars=MAX_DOCUMENT_BYTES, what=path.name)
+            shutil.copyfile(path, target / path.name)
+            added.append(path.name)
+        with self._lock:
+            self._retriever = None
+        self.retriever  # noqa: B018 - rebuild now so errors show here, not on the next request
+        return added
+
+
+@functools.lru_cache(maxsize=1)
+def default_assistant() -> Assistant:
+    """The process-wide assistant behind the module-level functions."""
+    return Assistant()
+
+
+def detect_language(text: str) -> LanguageGuess:
+    """Detect the language of ``text``.
+
+    >>> detect_language("Jeg har ikke fått pakken min ennå").language
+    'nb'
+    """
+    return default_assistant().detect(text)
+
+
+def retrieve_passages(text: str, k: int = 5, language: str | None = None) -> list[Passage]:
+    """The ``k`` guideline passages that best fit ``text``, best first."""
+    return default_assistant().retrieve(text, k=k, language=language)
+
