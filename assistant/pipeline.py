@@ -142,4 +142,3 @@ def detect_language(text: str) -> LanguageGuess:
 def retrieve_passages(text: str, k: int = 5, language: str | None = None) -> list[Passage]:
     """The ``k`` guideline passages that best fit ``text``, best first."""
     return default_assistant().retrieve(text, k=k, language=language)
-

@@ -86,8 +86,7 @@ class Retriever:
         self._langs = np.array([p.language for p in corpus.passages])
         self._vectors, self._corpus_mean = centre_by_language(self._load_vectors(), list(self._langs))
         self._bm25 = bm25s.BM25()
-        self._bm25.index([tokenize(passage_text(p), p.language) for p in corpus.passages],
-                         show_progress=False)
+        self._bm25.index([tokenize(passage_text(p), p.language) for p in corpus.passages], show_progress=False)
 
     @property
     def cache_key(self) -> str:

@@ -100,7 +100,9 @@ def test_fingerprint_changes_when_a_document_changes(tmp_path: Path):
     [
         pytest.param(lambda d: None, "no .txt or .md", id="empty"),
         pytest.param(lambda d: (d / "x.txt").write_bytes(b"\xff\xfe bad"), "not UTF-8", id="not-utf8"),
-        pytest.param(lambda d: (d / "manifest.yaml").write_text("documents: [{id: a}]"), "manifest.yaml", id="manifest"),
+        pytest.param(
+            lambda d: (d / "manifest.yaml").write_text("documents: [{id: a}]"), "manifest.yaml", id="manifest"
+        ),
     ],
 )
 def test_bad_corpus_folders_are_named(tmp_path: Path, setup, message):
