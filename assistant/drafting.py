@@ -1,0 +1,455 @@
+"""Compose a reply from the phrase banks: greeting, acknowledge, empathize, next steps, remedy, follow-up, closing.
+
+Composition is pure and deterministic. Every sentence comes from ``prompts/phrases/<lang>.yaml`` (the same keys
+in every language, the same number of variants per group, so variant *i* says the same thing everywhere and a
+gloss in the agent's language lines up with the reply). ``prompts/sections.yaml`` gives the section order, the
+intent each section's citations are chosen by, and the rules that pick variants (which flags escalate, which
+moods count as serious, which topics get a prevention sentence).
+
+Guardrails, by construction:
+- templates are the only source of wording; complaint-derived values (facts, names) are inserted as plain text
+  in one pass, never parsed as templates;
+- the promise-bearing sections (next steps, remedy) depend only on the :class:`Analysis`, never on the raw
+  complaint text, so an injected instruction cannot change what is promised unless it changes the analysis;
+- amounts are never invented: remedies carry the bank's marked placeholder (``[beløp]``) for the agent to fill.
+
+Example::
+
+    draft = compose_draft(text, language="nb", analysis=analysis, passages=passages,
+                          section_passages=None, register=None, customer_name=None, agent_name="Kari",
+                          company="Butikk AS", detected=guess, is_fallback=False)
+    print(draft.text, draft.placeholders)
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Union
+
+import numpy as np
+
+from .embedding import Embedder
+from .errors import ResourceError, UnsupportedLanguageError
+from .resources import Strict, load_model, prompts_dir
+from .types import Analysis, Draft, LanguageGuess, Passage, Section
+
+SLOT = re.compile(r"\{([a-z_]+)\}")
+SLOTS = frozenset(
+    {"customer_name", "agent_name", "company", "order_number", "amount", "date", "product", "facts",
+     "offer_amount"}
+)
+FACT_SLOTS = ("order_number", "amount", "date", "product")
+MAX_CITATIONS = 2
+
+# A template is register-neutral text, or one text per register the language has.
+Text = Union[str, dict[str, str]]  # noqa: UP007 -- pydantic needs the runtime Union here
+Variants = tuple[Text, ...]
+
+
+# ---------------------------------------------------------------- data-file models
+
+
+class SectionSpec(Strict):
+    key: str
+    intent: str | None = None  # English description the citations are chosen by; None: no citations
+    cites: bool = False  # must this section cite passages when any were retrieved?
+    preferred: tuple[str, ...] = ()  # passage ids to cite when no embedder chose (pure fallback)
+
+
+class Rules(Strict):
+    topics: tuple[str, ...]
+    moods: tuple[str, ...]
+    topic_fallback: str
+    mood_fallback: str
+    escalation_flags: tuple[str, ...]
+    serious_flags: tuple[str, ...]
+    serious_moods: tuple[str, ...]
+    prevent_topics: tuple[str, ...]
+    safety_flags: tuple[str, ...]
+    repeat_flags: tuple[str, ...]
+    churn_flags: tuple[str, ...]
+    second_citation_margin: float  # cite a second passage only if this close to the best one
+    fallback_language: str
+
+
+class SectionsFile(Strict):
+    sections: tuple[SectionSpec, ...]
+    rules: Rules
+
+
+class Greeting(Strict):
+    named: Variants
+    anonymous: Variants
+
+
+class Acknowledge(Strict):
+    thanks: Variants
+    topics: dict[str, Variants]
+    recap: Variants
+
+
+class Empathize(Strict):
+    moods: dict[str, Variants]
+    repeat_contact: Variants
+
+
+class NextSteps(Strict):
+    topics: dict[str, Variants]
+    owner: Variants
+    escalation: Variants
+    safety: Variants
+    informed: Variants
+
+
+class Remedy(Strict):
+    topics: dict[str, Variants]
+    serious: Variants
+
+
+class FollowUp(Strict):
+    check_back: Variants
+    prevent: Variants
+    churn: Variants
+
+
+class Closing(Strict):
+    sign_off: Variants
+
+
+class PhraseBank(Strict):
+    language: str
+    registers: tuple[str, ...]  # registers with their own wording, e.g. (formal, informal)
+    default_register: str
+    register_aliases: dict[str, str] = {}  # requested register -> the one used (nb: formal -> informal)
+    labels: dict[str, str]  # section labels for the UI
+    placeholders: dict[str, str]  # words shown for what the agent must fill in
+    fact_labels: dict[str, str]
+    list_separator: str
+    notes: dict[str, str]
+    greeting: Greeting
+    acknowledge: Acknowledge
+    empathize: Empathize
+    next_steps: NextSteps
+    remedy: Remedy
+    follow_up: FollowUp
+    closing: Closing
+
+    def resolve_register(self, register: str | None) -> str:
+        wanted = register or self.default_register
+        wanted = self.register_aliases.get(wanted, wanted)
+        if wanted not in self.registers:
+            allowed = sorted({*self.registers, *self.register_aliases})
+            raise UnsupportedLanguageError(
+                f"register {register!r} is not available in {self.language}; allowed: {', '.join(allowed)}"
+            )
+        return wanted
+
+
+# ---------------------------------------------------------------- loading
+
+
+def phrases_dir() -> Path:
+    return prompts_dir() / "phrases"
+
+
+@functools.lru_cache(maxsize=32)
+def _load_bank(path: str) -> PhraseBank:
+    bank = load_model(PhraseBank, Path(path))
+    if bank.language != Path(path).stem:
+        raise ResourceError(f"{path}: language: {bank.language!r} does not match the file name")
+    return bank
+
+
+def load_phrasebank(language: str) -> PhraseBank:
+    """The phrase bank of ``language``; raises UnsupportedLanguageError when there is none."""
+    path = phrases_dir() / f"{language}.yaml"
+    if not path.exists():
+        have = ", ".join(phrasebank_languages())
+        raise UnsupportedLanguageError(f"no phrase bank for {language!r}; available: {have}")
+    return _load_bank(str(path))
+
+
+def phrasebank_languages() -> tuple[str, ...]:
+    """Languages that have a phrase bank, from the files on disk."""
+    return tuple(sorted(p.stem for p in phrases_dir().glob("*.yaml")))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_sections(path: str) -> SectionsFile:
+    return load_model(SectionsFile, Path(path))
+
+
+def load_sections() -> SectionsFile:
+    return _load_sections(str(prompts_dir() / "sections.yaml"))
+
+
+def section_intents() -> dict[str, str]:
+    """Section key -> English intent, for the sections that cite guidelines."""
+    return {s.key: s.intent for s in load_sections().sections if s.intent}
+
+
+# ---------------------------------------------------------------- citations
+
+
+def choose_citations(
+    sections_intents: Mapping[str, str], passages: Sequence[Passage], embedder: Embedder
+) -> dict[str, list[str]]:
+    """Per section, the ids of the retrieved passages most similar to its intent (at most two).
+
+    The intents are embedded once as queries, the passages as documents; a second passage is cited only when
+    it is nearly as close as the best one.
+    """
+    if not passages or not sections_intents:
+        return {key: [] for key in sections_intents}
+    margin = load_sections().rules.second_citation_margin
+    keys = list(sections_intents)
+    intents = embedder.embed_queries([sections_intents[k] for k in keys])
+    docs = embedder.embed_documents([f"{p.heading}. {p.text}" if p.heading else p.text for p in passages])
+    sims = np.asarray(intents, dtype=np.float32) @ np.asarray(docs, dtype=np.float32).T
+    chosen: dict[str, list[str]] = {}
+    for row, key in enumerate(keys):
+        order = sorted(range(len(passages)), key=lambda j: (-float(sims[row, j]), passages[j].id))
+        best = float(sims[row, order[0]])
+        ids = [passages[order[0]].id]
+        for j in order[1:MAX_CITATIONS]:
+            if best - float(sims[row, j]) <= margin:
+                ids.append(passages[j].id)
+        chosen[key] = ids
+    return chosen
+
+
+def _fallback_citations(spec: SectionSpec, passages: Sequence[Passage]) -> list[str]:
+    have = {p.id for p in passages}
+    ids = [pid for pid in spec.preferred if pid in have][:MAX_CITATIONS]
+    if not ids and passages:
+        ids = [max(passages, key=lambda p: (p.score, p.id)).id]
+    return ids
+
+
+# ---------------------------------------------------------------- composition helpers
+
+
+def _pick(variants: Variants, seed: str, group: str) -> int:
+    digest = hashlib.sha256(f"{seed}\x1f{group}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") % len(variants)
+
+
+class _Filler:
+    """Picks variants, resolves registers and fills slots, collecting the placeholders it used."""
+
+    def __init__(self, bank: PhraseBank, register: str, values: dict[str, str | None], seeds: dict[str, str]):
+        self.bank = bank
+        self.register = register
+        self.values = values
+        self.seeds = seeds
+        self.placeholders: list[str] = []
+        self.used_slots: set[str] = set()
+
+    def text(self, variants: Variants, group: str, seed: str) -> str:
+        chosen = variants[_pick(variants, self.seeds[seed], group)]
+        template = chosen if isinstance(chosen, str) else chosen[self.register]
+        return SLOT.sub(self._value, template)
+
+    def _value(self, match: re.Match[str]) -> str:
+        slot = match.group(1)
+        self.used_slots.add(slot)
+        value = self.values.get(slot)
+        if value:
+            return value
+        placeholder = self.bank.placeholders[slot]
+        if placeholder not in self.placeholders:
+            self.placeholders.append(placeholder)
+        return placeholder
+
+
+def _normalise_seed(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _analysis_seed(analysis: Analysis) -> str:
+    flags = ",".join(sorted(f.id for f in analysis.flags))
+    facts = "|".join(f"{f.kind}={f.value}" for f in analysis.facts)
+    return f"{analysis.topic}\x1e{analysis.mood}\x1e{flags}\x1e{facts}"
+
+
+# ---------------------------------------------------------------- public API
+
+
+def compose_draft(
+    complaint_text: str,
+    *,
+    language: str,
+    analysis: Analysis,
+    passages: Sequence[Passage],
+    section_passages: Mapping[str, Sequence[Passage]] | None = None,
+    register: str | None = None,
+    customer_name: str | None = None,
+    agent_name: str | None = None,
+    company: str | None = None,
+    detected: LanguageGuess | None = None,
+    is_fallback: bool = False,
+    notes: Sequence[str] = (),
+    gloss_language: str | None = None,
+) -> Draft:
+    """Compose the reply in ``language`` (which must have a phrase bank).
+
+    ``section_passages`` (section key -> passages, e.g. from :func:`choose_citations`) gives the citations;
+    without it each citing section falls back to its preferred passages among ``passages``. With
+    ``gloss_language`` the same draft is also composed in that language and attached as ``gloss``.
+    """
+    spec = load_sections()
+    rules = spec.rules
+    bank = load_phrasebank(language)
+    used_register = bank.resolve_register(register)
+    topic = analysis.topic if analysis.topic in rules.topics else rules.topic_fallback
+    mood = analysis.mood if analysis.mood in rules.moods else rules.mood_fallback
+    flags = {f.id for f in analysis.flags}
+    is_serious = bool(flags & set(rules.serious_flags)) or mood in rules.serious_moods
+
+    by_kind = analysis.facts_by_kind()
+    name = customer_name or (by_kind.get("customer_name") or [None])[0]
+    values: dict[str, str | None] = {k: (by_kind.get(k) or [None])[0] for k in FACT_SLOTS}
+    values.update(customer_name=name, agent_name=agent_name, company=company, offer_amount=None)
+    seeds = {"text": _normalise_seed(complaint_text), "analysis": _analysis_seed(analysis)}
+    fill = _Filler(bank, used_register, values, seeds)
+
+    parts: dict[str, list[str]] = {}
+    greeting = bank.greeting.named if name else bank.greeting.anonymous
+    parts["greeting"] = [fill.text(greeting, "greeting", "text")]
+
+    ack = [fill.text(bank.acknowledge.thanks, "ack.thanks", "text"),
+           fill.text(bank.acknowledge.topics[topic], f"ack.{topic}", "text")]
+    recap = _recap(analysis, bank, fill.used_slots)
+    if recap:
+        fill.values["facts"] = recap
+        ack.append(fill.text(bank.acknowledge.recap, "ack.recap", "text"))
+    parts["acknowledge"] = ack
+
+    emp = [fill.text(bank.empathize.moods[mood], f"emp.{mood}", "text")]
+    if flags & set(rules.repeat_flags):
+        emp.append(fill.text(bank.empathize.repeat_contact, "emp.repeat", "text"))
+    parts["empathize"] = emp
+
+    nxt = [fill.text(bank.next_steps.topics[topic], f"next.{topic}", "analysis")]
+    if flags & set(rules.safety_flags):
+        nxt.append(fill.text(bank.next_steps.safety, "next.safety", "analysis"))
+    if flags & set(rules.escalation_flags):
+        nxt.append(fill.text(bank.next_steps.escalation, "next.escalation", "analysis"))
+    else:
+        nxt.append(fill.text(bank.next_steps.owner, "next.owner", "analysis"))
+    nxt.append(fill.text(bank.next_steps.informed, "next.informed", "analysis"))
+    parts["next_steps"] = nxt
+
+    rem = [fill.text(bank.remedy.topics[topic], f"remedy.{topic}", "analysis")]
+    if is_serious:
+        rem.append(fill.text(bank.remedy.serious, "remedy.serious", "analysis"))
+    parts["remedy"] = rem
+
+    fol = [fill.text(bank.follow_up.check_back, "follow.check_back", "text")]
+    if topic in rules.prevent_topics:
+        fol.append(fill.text(bank.follow_up.prevent, "follow.prevent", "text"))
+    if flags & set(rules.churn_flags):
+        fol.append(fill.text(bank.follow_up.churn, "follow.churn", "text"))
+    parts["follow_up"] = fol
+
+    parts["closing"] = [fill.text(bank.closing.sign_off, "closing", "text")]
+
+    sections, cited = _sections(spec, parts, passages, section_passages)
+    all_notes = list(notes)
+    if is_fallback:
+        all_notes.append(bank.notes["fallback"])
+    draft = Draft(
+        language=language,
+        detected=detected or LanguageGuess(language=None, confidence=0.0),
+        is_fallback=is_fallback,
+        register=used_register,
+        sections=sections,
+        text="\n\n".join(s.text for s in sections),
+        analysis=analysis,
+        placeholders=tuple(fill.placeholders),
+        passages=tuple(cited),
+        notes=tuple(all_notes),
+    )
+    if gloss_language:
+        gloss = compose_gloss(
+            complaint_text, agent_language=gloss_language, analysis=analysis, passages=passages,
+            section_passages=section_passages, register=register, customer_name=customer_name,
+            agent_name=agent_name, company=company, detected=detected,
+        )
+        draft = Draft(**{**draft.__dict__, "gloss": gloss})
+    return draft
+
+
+def compose_gloss(
+    complaint_text: str,
+    *,
+    agent_language: str,
+    analysis: Analysis,
+    passages: Sequence[Passage],
+    section_passages: Mapping[str, Sequence[Passage]] | None = None,
+    register: str | None = None,
+    customer_name: str | None = None,
+    agent_name: str | None = None,
+    company: str | None = None,
+    detected: LanguageGuess | None = None,
+) -> Draft:
+    """The same draft in the agent's language: same analysis, same variant choices, same citations."""
+    bank = load_phrasebank(agent_language)
+    wanted = register if register in (*bank.registers, *bank.register_aliases) else None
+    return compose_draft(
+        complaint_text, language=agent_language, analysis=analysis, passages=passages,
+        section_passages=section_passages, register=wanted, customer_name=customer_name,
+        agent_name=agent_name, company=company, detected=detected, is_fallback=False,
+    )
+
+
+def _recap(analysis: Analysis, bank: PhraseBank, used: set[str]) -> str:
+    """Facts the restatement did not mention, as ``label value`` pairs (nominative-safe in every language)."""
+    items: list[str] = []
+    seen_first: set[str] = set()
+    for fact in analysis.facts:
+        if fact.kind not in FACT_SLOTS:
+            continue
+        is_first = fact.kind not in seen_first
+        seen_first.add(fact.kind)
+        if is_first and fact.kind in used:
+            continue
+        items.append(f"{bank.fact_labels[fact.kind]} {fact.value}")
+    return bank.list_separator.join(items)
+
+
+def _sections(
+    spec: SectionsFile,
+    parts: dict[str, list[str]],
+    passages: Sequence[Passage],
+    section_passages: Mapping[str, Sequence[Passage]] | None,
+) -> tuple[tuple[Section, ...], list[Passage]]:
+    by_id = {p.id: p for p in passages}
+    sections: list[Section] = []
+    for sec in spec.sections:
+        if sec.intent is None:
+            ids: list[str] = []
+        elif section_passages is not None:
+            ids = []
+            for p in section_passages.get(sec.key, ()):
+                by_id.setdefault(p.id, p)
+                if p.id not in ids:
+                    ids.append(p.id)
+            ids = ids[:MAX_CITATIONS]
+        else:
+            ids = _fallback_citations(sec, passages)
+        sections.append(Section(key=sec.key, text=" ".join(parts[sec.key]), citations=tuple(ids)))
+    # every retrieved passage travels with the draft, plus any section passage retrieval did not return
+    have = {p.id for p in passages}
+    extra = sorted({pid for s in sections for pid in s.citations} - have)
+    return tuple(sections), [*passages, *(by_id[pid] for pid in extra)]
+
+
+def passages_for(choice: Mapping[str, Sequence[str]], passages: Sequence[Passage]) -> dict[str, list[Passage]]:
+    """Turn :func:`choose_citations`' ids back into passages, for ``compose_draft(section_passages=...)``."""
+    by_id = {p.id: p for p in passages}
+    return {key: [by_id[i] for i in ids if i in by_id] for key, ids in choice.items()}
