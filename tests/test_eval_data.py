@@ -1,0 +1,181 @@
+"""Schema checks for the labelled complaints in ``eval/data/complaints/`` (the measurement set of the product).
+
+The label definitions live in ``eval/README.md`` (section "Complaints"). These tests hold every hand-written
+line to the shape and to the constraints the definitions imply (facts verbatim, passages that exist, tags that
+are true of the text), so that a slip in the data fails here instead of quietly skewing a metric.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus import load_corpus
+from assistant.resources import default_corpus_dir, language_codes
+
+DATA = Path(__file__).resolve().parent.parent / "eval" / "data" / "complaints"
+SPLITS = ("dev", "test")
+KEYS = {"id", "lang", "text", "topic", "mood", "flags", "facts", "passages", "hard"}
+TOPICS = {
+    "delivery",
+    "defective_product",
+    "return_refund",
+    "billing_payment",
+    "staff_behaviour",
+    "no_response",
+    "waiting_time",
+    "wrong_item",
+    "subscription_cancellation",
+    "other",
+}
+MOODS = {"calm", "frustrated", "angry", "hostile"}
+FLAG_ORDER = ("legal_threat", "high_value", "repeat_contact", "safety_risk", "churn_threat")
+FLAGS = set(FLAG_ORDER)
+FACT_KINDS = {"order_number", "amount", "date", "product", "customer_name"}
+HARD = {
+    "short",
+    "no_diacritics",
+    "all_caps",
+    "emoji",
+    "code_switch",
+    "injection",
+    "html",
+    "nb_vs_da",
+    "nn",
+    "ru_vs_uk",
+    "nl_vs_de",
+    "typos",
+}
+# Languages the measurement leans on most get more cases (issue 6: "more for nb, ru, nl, en").
+MIN_PER_LANGUAGE = 16
+MIN_MAIN_LANGUAGE = 30
+MAIN_LANGUAGES = ("nb", "ru", "nl", "en")
+SHORT_WORDS = 8
+
+
+def _read(split: str) -> list[dict]:
+    path = DATA / f"{split}.jsonl"
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        assert line.strip(), f"{path.name}:{number}: empty line"
+        rows.append(json.loads(line))
+    return rows
+
+
+ROWS = {split: _read(split) for split in SPLITS}
+ALL = [(split, row) for split in SPLITS for row in ROWS[split]]
+
+
+@pytest.fixture(scope="module")
+def passage_ids() -> set[str]:
+    return {p.id for p in load_corpus(default_corpus_dir()).passages}
+
+
+def _params():
+    return [pytest.param(split, row, id=f"{split}-{row.get('id', '?')}") for split, row in ALL]
+
+
+@pytest.mark.parametrize(("split", "row"), _params())
+def test_record_schema(split, row, passage_ids):
+    assert set(row) == KEYS, f"keys {sorted(set(row) ^ KEYS)} differ"
+    assert row["lang"] in language_codes()
+    assert re.fullmatch(rf"{row['lang']}-\d{{3}}", row["id"]), "id must be <lang>-NNN"
+    assert isinstance(row["text"], str) and row["text"].strip() == row["text"] and row["text"]
+    assert row["topic"] in TOPICS
+    assert row["mood"] in MOODS
+    assert len(set(row["flags"])) == len(row["flags"]) and set(row["flags"]) <= FLAGS
+    assert row["flags"] == [f for f in FLAG_ORDER if f in row["flags"]], "flags in the README's order"
+    assert len(set(row["hard"])) == len(row["hard"]) and set(row["hard"]) <= HARD
+    assert 1 <= len(row["passages"]) <= 4 and len(set(row["passages"])) == len(row["passages"])
+    unknown = set(row["passages"]) - passage_ids
+    assert not unknown, f"passages not in the corpus: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize(("split", "row"), _params())
+def test_facts_are_verbatim(split, row):
+    facts = row["facts"]
+    assert set(facts) <= FACT_KINDS, f"unknown fact kinds {sorted(set(facts) - FACT_KINDS)}"
+    for kind, values in facts.items():
+        assert values, f"{kind}: omit empty kinds"
+        assert len(set(values)) == len(values), f"{kind}: duplicate values"
+        for value in values:
+            assert value.strip() == value and value, f"{kind}: {value!r} has stray whitespace"
+            assert value in row["text"], f"{kind}: {value!r} is not verbatim in the text"
+        starts = [row["text"].find(value) for value in values]
+        assert starts == sorted(starts), f"{kind}: list values in the order they appear in the text"
+
+
+def _cased_letters(text: str) -> list[str]:
+    return [c for c in re.sub(r"<[^>]+>", "", text) if c.isalpha() and c.lower() != c.upper()]
+
+
+def _has_emoji(text: str) -> bool:
+    return any(unicodedata.category(c) == "So" and ord(c) >= 0x2600 for c in text)
+
+
+@pytest.mark.parametrize(("split", "row"), _params())
+def test_hard_tags_are_true_of_the_text(split, row):
+    text, hard = row["text"], set(row["hard"])
+    assert ("short" in hard) == (len(text.split()) < SHORT_WORDS), "short means fewer than 8 words"
+    letters = _cased_letters(text)
+    upper_share = sum(c.isupper() for c in letters) / max(len(letters), 1)
+    assert ("all_caps" in hard) == (upper_share > 0.8), f"upper-case share {upper_share:.2f}"
+    assert ("emoji" in hard) == _has_emoji(text)
+    assert ("html" in hard) == bool(re.search(r"</?[a-z][a-z0-9]*[ >/]", text, re.IGNORECASE))
+    if "nn" in hard:
+        assert row["lang"] == "nn"
+    if "nb_vs_da" in hard:
+        assert row["lang"] in {"nb", "nn", "da", "sv"}
+    if "ru_vs_uk" in hard:
+        assert row["lang"] in {"ru", "uk"}
+    if "nl_vs_de" in hard:
+        assert row["lang"] in {"nl", "de"}
+
+
+def test_ids_are_unique_and_splits_disjoint():
+    ids = collections.Counter(row["id"] for _, row in ALL)
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert not {r["id"] for r in ROWS["dev"]} & {r["id"] for r in ROWS["test"]}
+
+
+def test_no_duplicate_texts():
+    def norm(text: str) -> str:
+        return " ".join(text.casefold().split())
+
+    texts = collections.Counter(norm(row["text"]) for _, row in ALL)
+    assert [t for t, n in texts.items() if n > 1] == []
+
+
+def test_every_supported_language_has_enough_cases():
+    counts = collections.Counter(row["lang"] for _, row in ALL)
+    for code in language_codes():
+        minimum = MIN_MAIN_LANGUAGE if code in MAIN_LANGUAGES else MIN_PER_LANGUAGE
+        assert counts[code] >= minimum, f"{code}: {counts[code]} cases, want {minimum}"
+
+
+@pytest.mark.parametrize("split", SPLITS)
+def test_each_split_covers_every_language_topic_mood_and_flag(split):
+    rows = ROWS[split]
+    assert {r["lang"] for r in rows} == set(language_codes())
+    assert {r["topic"] for r in rows} == TOPICS
+    assert {r["mood"] for r in rows} == MOODS
+    assert {f for r in rows for f in r["flags"]} == FLAGS
+    assert {h for r in rows for h in r["hard"]} == HARD
+
+
+def test_splits_are_balanced_per_language():
+    dev = collections.Counter(r["lang"] for r in ROWS["dev"])
+    test = collections.Counter(r["lang"] for r in ROWS["test"])
+    for code in language_codes():
+        assert abs(dev[code] - test[code]) <= 1, f"{code}: dev {dev[code]}, test {test[code]}"
+
+
+def test_files_are_utf8_without_ascii_escapes():
+    for split in SPLITS:
+        raw = (DATA / f"{split}.jsonl").read_text(encoding="utf-8")
+        assert "\\u00" not in raw and "\\u04" not in raw, f"{split}.jsonl: write with ensure_ascii=False"
