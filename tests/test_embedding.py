@@ -198,3 +198,15 @@ def test_unknown_model_is_a_model_error_not_a_download():
     embedder = load_embedder("no-such-org/no-such-model-xyz")
     with pytest.raises(ModelError, match="no-such-org/no-such-model-xyz"):
         embedder.embed_queries(["hei"])
+
+
+def test_a_concurrent_build_does_not_replace_a_finished_folder(prepared, tmp_path):
+    from assistant.embedding import _install
+
+    target = _hardlinked_copy(prepared[0], tmp_path / "installed")
+    work = _hardlinked_copy(prepared[0], tmp_path / "late-build")
+    (work / "config.json").unlink()
+    (work / "config.json").write_text("{}", encoding="utf-8")
+    before = (target / "config.json").read_text(encoding="utf-8")
+    _install(work, target)
+    assert (target / "config.json").read_text(encoding="utf-8") == before
