@@ -110,6 +110,43 @@ def test_facts_are_verbatim(split, row):
         assert starts == sorted(starts), f"{kind}: list values in the order they appear in the text"
 
 
+# The passage rule written out in eval/README.md ("passages"), so that hand edits stay consistent.
+TOPIC_PASSAGES = {
+    "delivery": ("nb-resolution-08", "nb-resolution-09"),
+    "defective_product": ("nl-framework-02", "nb-resolution-10"),
+    "return_refund": ("nl-framework-02", "ru-complaints-07"),
+    "billing_payment": ("nl-framework-04", "nb-resolution-03"),
+    "staff_behaviour": ("nb-recovery-05", "nl-framework-03"),
+    "no_response": ("nb-recovery-03", "ru-complaints-06"),
+    "waiting_time": ("nb-resolution-02", "nb-resolution-09"),
+    "wrong_item": ("nb-resolution-03", "nl-framework-02"),
+    "subscription_cancellation": ("nl-framework-05", "nb-resolution-03"),
+    "other": ("nl-framework-05", "ru-complaints-12"),
+}
+FLAG_PASSAGES = {
+    "legal_threat": "ru-complaints-18",
+    "high_value": "nb-resolution-07",
+    "repeat_contact": "ru-complaints-16",
+    "safety_risk": "nb-help-08",
+    "churn_threat": "nb-recovery-06",
+}
+MOOD_PASSAGES = {"hostile": "ru-complaints-21", "angry": "nb-help-05"}
+
+
+def _expected_passages(row: dict) -> list[str]:
+    main, second = TOPIC_PASSAGES[row["topic"]]
+    ordered = [main, *(FLAG_PASSAGES[f] for f in row["flags"])]
+    if row["mood"] in MOOD_PASSAGES:
+        ordered.append(MOOD_PASSAGES[row["mood"]])
+    ordered.append(second)
+    return list(dict.fromkeys(ordered))[:4]
+
+
+@pytest.mark.parametrize(("split", "row"), _params())
+def test_passages_follow_the_documented_rule(split, row):
+    assert row["passages"] == _expected_passages(row)
+
+
 def _cased_letters(text: str) -> list[str]:
     return [c for c in re.sub(r"<[^>]+>", "", text) if c.isalpha() and c.lower() != c.upper()]
 
