@@ -23,6 +23,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -68,6 +69,7 @@ class Rules(Strict):
     escalation_flags: tuple[str, ...]
     serious_flags: tuple[str, ...]
     serious_moods: tuple[str, ...]
+    gesture_topics: tuple[str, ...]  # remedy is a goodwill gesture that a serious case's compensation replaces
     prevent_topics: tuple[str, ...]
     safety_flags: tuple[str, ...]
     repeat_flags: tuple[str, ...]
@@ -344,7 +346,9 @@ def compose_draft(
     nxt.append(fill.text(bank.next_steps.informed, "next.informed", "analysis"))
     parts["next_steps"] = nxt
 
-    rem = [fill.text(bank.remedy.topics[topic], f"remedy.{topic}", "analysis")]
+    rem = []
+    if not (is_serious and topic in rules.gesture_topics):
+        rem.append(fill.text(bank.remedy.topics[topic], f"remedy.{topic}", "analysis"))
     if is_serious:
         rem.append(fill.text(bank.remedy.serious, "remedy.serious", "analysis"))
     parts["remedy"] = rem
@@ -380,7 +384,7 @@ def compose_draft(
             section_passages=section_passages, register=register, customer_name=customer_name,
             agent_name=agent_name, company=company, detected=detected,
         )
-        draft = Draft(**{**draft.__dict__, "gloss": gloss})
+        draft = dataclasses.replace(draft, gloss=gloss)
     return draft
 
 

@@ -21,7 +21,6 @@ from assistant.drafting import (
     phrasebank_languages,
     section_intents,
 )
-from assistant.resources import languages
 from assistant.types import Analysis, Fact, Flag, LanguageGuess, Passage
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -101,6 +100,16 @@ def test_remedy_amount_is_a_placeholder_even_when_the_customer_names_one(lang):
     remedy = draft.section("remedy").text
     assert bank.placeholders["offer_amount"] in remedy
     assert "1 249,50" not in remedy
+
+
+@pytest.mark.parametrize("lang", BANKS)
+def test_serious_cases_offer_compensation_once(lang):
+    offer = load_phrasebank(lang).placeholders["offer_amount"]
+    for topic in ("staff_behaviour", "no_response", "delivery", "defective_product"):
+        calm = _draft(lang, analysis=_analysis(topic, "calm")).section("remedy").text
+        serious = _draft(lang, analysis=_analysis(topic, "hostile")).section("remedy").text
+        assert serious != calm
+        assert serious.count(offer) == 1, f"{lang}/{topic}: {serious}"
 
 
 @pytest.mark.parametrize("lang", BANKS)
@@ -227,21 +236,21 @@ def test_gloss_variants_line_up(seed):
 # ---------------------------------------------------------------- language of every section
 
 
-def _langdetect_code(lang: str) -> str:
-    return languages()[lang].langdetect or lang
+@pytest.fixture(scope="session")
+def detector():
+    from assistant.language import default_detector
+
+    return default_detector()
 
 
 @pytest.mark.parametrize("lang", BANKS)
 @pytest.mark.parametrize("register", ["formal", "informal"])
-def test_every_section_is_in_the_reply_language(lang, register):
-    from langdetect import DetectorFactory, detect
-
-    DetectorFactory.seed = 0
+def test_every_section_is_in_the_reply_language(detector, lang, register):
     for topic in ("delivery", "billing_payment", "staff_behaviour", "other"):
         draft = _draft(lang, register=register, analysis=_analysis(topic, "hostile", ("repeat_contact",)))
         for key in ("acknowledge", "empathize", "next_steps", "remedy", "follow_up"):
             section = draft.section(key).text
-            assert detect(section) == _langdetect_code(lang), f"{lang}/{topic}/{key}: {section}"
+            assert detector.detect(section).language == lang, f"{lang}/{topic}/{key}: {section}"
 
 
 # ---------------------------------------------------------------- citations with the real embeddings
