@@ -74,6 +74,8 @@ class Language(Strict):
     stopwords: str | None = None  # the stop-words package's list name, e.g. "norwegian"
     markers: tuple[str, ...] = ()  # words frequent in this language and rare in its close neighbours
     neighbours: tuple[str, ...] = ()  # codes of languages easily confused with this one
+    endings: tuple[str, ...] = ()  # word endings typical of this language among its neighbours, e.g. "leg"
+    letters: str = ""  # letters this language uses and its neighbours do not, e.g. "іїєґ" for uk
     script: str = "Latn"
 
 

@@ -1,0 +1,233 @@
+"""Language-identification accuracy: our detector next to lingua and langdetect alone, in one run.
+
+A data folder holds ``<kind>/<lang>.txt`` files, one text per line, with kinds ``sentences``, ``word-pairs`` and
+``single-words`` (the layout of lingua's test data, which ``../shared/external/langid`` copies; our own dev data in
+``eval/data/langid_dev`` has the same layout plus ``short/``). All three systems are scored from one pass over
+the texts: lingua and langdetect are the two opinions our detector combines, each restricted to the supported
+languages, so their columns are the baselines at no extra cost.
+
+    .venv/bin/python -m eval.langid                                 # dev data and the external test set
+    .venv/bin/python -m eval.langid --limit 50                      # quick sample (CI)
+    .venv/bin/python -m eval.langid --folder ../shared/external/langid --kinds sentences word-pairs
+
+Accuracy counts nb and nn strictly (a Bokmål text called Nynorsk is wrong) and counts "cannot tell" as wrong;
+``merged`` is the same with nb and nn as one language (langdetect knows only ``no``, which it gives to both).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.language import DetectorSettings, Evidence, LanguageDetector
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_DIR = ROOT / "eval" / "data" / "langid_dev"
+EXTERNAL_DIR = ROOT.parent / "shared" / "external" / "langid"
+KINDS = ("sentences", "word-pairs", "single-words")
+SYSTEMS = ("ours", "lingua", "langdetect")
+
+
+@dataclass
+class Score:
+    """One system on one kind of text: per-language hits and the confusions."""
+
+    system: str
+    kind: str
+    hits: dict[str, int] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    merged_hits: int = 0
+    abstained: int = 0
+    confusions: Counter[tuple[str, str]] = field(default_factory=Counter)  # (gold, predicted) -> count
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals.values())
+
+    @property
+    def accuracy(self) -> float:
+        return sum(self.hits.values()) / self.total if self.total else 0.0
+
+    @property
+    def merged_accuracy(self) -> float:
+        return self.merged_hits / self.total if self.total else 0.0
+
+    def language_accuracy(self, lang: str) -> float:
+        return self.hits.get(lang, 0) / self.totals[lang] if self.totals.get(lang) else 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "system": self.system,
+            "kind": self.kind,
+            "n": self.total,
+            "accuracy": round(self.accuracy, 4),
+            "merged_accuracy": round(self.merged_accuracy, 4),
+            "abstained": self.abstained,
+            "per_language": {lang: round(self.language_accuracy(lang), 4) for lang in sorted(self.totals)},
+            "confusions": [{"gold": g, "predicted": p, "count": n} for (g, p), n in self.confusions.most_common(10)],
+        }
+
+
+def load_folder(
+    folder: Path, kinds: Iterable[str] = KINDS, limit: int | None = None
+) -> dict[str, dict[str, list[str]]]:
+    """``{kind: {lang: [texts]}}`` from ``<folder>/<kind>/<lang>.txt``; ``limit`` keeps the first n per file."""
+    data: dict[str, dict[str, list[str]]] = {}
+    for kind in kinds:
+        for path in sorted((folder / kind).glob("*.txt")):
+            lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+            data.setdefault(kind, {})[path.stem] = lines[:limit] if limit else lines
+    return data
+
+
+def gather_evidence(
+    detector: LanguageDetector, data: Mapping[str, Mapping[str, Sequence[str]]]
+) -> dict[str, dict[str, list[Evidence]]]:
+    """Both detectors' opinions on every text, once; every system below is scored from these."""
+    return {
+        kind: {lang: detector.evidence_many(texts, with_langdetect=True) for lang, texts in by_lang.items()}
+        for kind, by_lang in data.items()
+    }
+
+
+def predictors(
+    detector: LanguageDetector, settings: DetectorSettings | None = None
+) -> dict[str, Callable[[Evidence], str | None]]:
+    """Each system as a function of the cached evidence."""
+
+    def top(values: Mapping[str, float]) -> str | None:
+        best = max(sorted(values), key=lambda c: values[c], default=None)
+        return best if best is not None and values[best] > 0 else None
+
+    return {
+        "ours": lambda ev: detector.combine(ev, settings).language,
+        "lingua": lambda ev: top(ev.lingua),
+        # langdetect says "no" for both nb and nn: ties go to the first code in sorted order (nb)
+        "langdetect": lambda ev: top(ev.langdetect),
+    }
+
+
+def score(
+    evidence: Mapping[str, Mapping[str, Sequence[Evidence]]],
+    predict: Mapping[str, Callable[[Evidence], str | None]],
+    merge: Mapping[str, str] | None = None,
+) -> list[Score]:
+    """Accuracy per system and kind; ``merge`` maps codes counted as one for ``merged_accuracy``."""
+    merge = merge or {"nn": "nb"}
+    out = []
+    for system, fn in predict.items():
+        for kind, by_lang in evidence.items():
+            sc = Score(system, kind)
+            for lang, evs in by_lang.items():
+                sc.totals[lang] = len(evs)
+                sc.hits[lang] = 0
+                for ev in evs:
+                    guess = fn(ev)
+                    if guess == lang:
+                        sc.hits[lang] += 1
+                    else:
+                        sc.confusions[(lang, guess or "none")] += 1
+                    sc.abstained += guess is None
+                    sc.merged_hits += guess is not None and merge.get(guess, guess) == merge.get(lang, lang)
+            out.append(sc)
+    return out
+
+
+def evaluate(
+    folder: Path,
+    *,
+    kinds: Iterable[str] = KINDS,
+    limit: int | None = None,
+    detector: LanguageDetector | None = None,
+) -> list[Score]:
+    """Score the three systems on one data folder (the entry point for ``complaint-assistant eval``)."""
+    detector = detector or LanguageDetector()
+    data = load_folder(folder, kinds, limit)
+    data = {
+        kind: {lang: texts for lang, texts in by_lang.items() if lang in detector.codes}
+        for kind, by_lang in data.items()
+    }
+    return score(gather_evidence(detector, data), predictors(detector))
+
+
+def markdown(scores: Sequence[Score], title: str) -> str:
+    """Summary table (accuracy per system and kind), per-language table and the top confusions of ours."""
+    kinds = list(dict.fromkeys(s.kind for s in scores))
+    by = {(s.system, s.kind): s for s in scores}
+    lines = [f"### {title}", "", "| system | " + " | ".join(f"{k} (strict / nb=nn)" for k in kinds) + " |"]
+    lines.append("|---" * (len(kinds) + 1) + "|")
+    for system in SYSTEMS:
+        cells = [
+            f"{by[system, k].accuracy:.1%} / {by[system, k].merged_accuracy:.1%}" for k in kinds if (system, k) in by
+        ]
+        lines.append(f"| {system} | " + " | ".join(cells) + " |")
+    langs = sorted({lang for s in scores for lang in s.totals})
+    lines += ["", "| kind | system | " + " | ".join(langs) + " |", "|---|---" + "|---" * len(langs) + "|"]
+    for kind in kinds:
+        for system in SYSTEMS:
+            if (system, kind) in by:
+                sc = by[system, kind]
+                lines.append(
+                    f"| {kind} | {system} | " + " | ".join(f"{sc.language_accuracy(lg):.1%}" for lg in langs) + " |"
+                )
+    lines += ["", "Most frequent confusions of ours (gold → predicted: count):", ""]
+    for kind in kinds:
+        if ("ours", kind) in by:
+            top = by["ours", kind].confusions.most_common(8)
+            lines.append(f"- {kind}: " + (", ".join(f"{g}→{p}: {n}" for (g, p), n in top) or "none"))
+    return "\n".join(lines)
+
+
+def derive_dev_lists(folder: Path = DEV_DIR, seed: int = 7) -> None:
+    """Write ``word-pairs/`` and ``single-words/`` of the dev data from its hand-written ``sentences/``.
+
+    Pairs and words are drawn like lingua's test data: two words of one sentence, at least 10 characters
+    together; single words of at least 5 letters. Run once; the files are committed.
+    """
+    rng = random.Random(seed)
+    for path in sorted((folder / "sentences").glob("*.txt")):
+        pairs, singles = [], []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words = [w for w in re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", line)]
+            if len(words) < 2:
+                continue
+            for _ in range(10):
+                i, j = sorted(rng.sample(range(len(words)), 2))
+                pair = f"{words[i]} {words[j]}".lower()
+                if len(pair) >= 11 and pair not in pairs:
+                    pairs.append(pair)
+                    break
+            long_words = [w.lower() for w in words if len(w) >= 5 and w.lower() not in singles]
+            if long_words:
+                singles.append(rng.choice(long_words))
+        for kind, lines in (("word-pairs", pairs), ("single-words", singles)):
+            (folder / kind).mkdir(exist_ok=True)
+            (folder / kind / path.name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--folder", type=Path, action="append", help="data folder(s); default: dev and external")
+    parser.add_argument("--kinds", nargs="+", default=list(KINDS))
+    parser.add_argument("--limit", type=int, default=None, help="first n texts per language and kind")
+    args = parser.parse_args(argv)
+    folders = args.folder or [f for f in (DEV_DIR, EXTERNAL_DIR) if f.exists()]
+    detector = LanguageDetector()
+    for folder in folders:
+        started = time.perf_counter()
+        kinds = list(args.kinds) + (["short"] if folder == DEV_DIR else [])
+        scores = evaluate(folder, kinds=kinds, limit=args.limit, detector=detector)
+        print(markdown(scores, f"{folder.name} ({time.perf_counter() - started:.0f} s)"))
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
