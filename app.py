@@ -33,6 +33,8 @@ from assistant.types import Draft, Scorecard, to_dict  # noqa: E402
 log = logging.getLogger("complaint_assistant.app")
 AUTO = "auto"
 MAX_UPLOAD = "10mb"
+SCORECARD_COLUMNS = ["criterion", "result", "confidence", "evidence", "guideline"]
+SCORECARD_WIDTHS = ["18%", "8%", "8%", "38%", "28%"]
 HISTORY_COLUMNS = ["time (UTC)", "kind", "id", "lang", "agent", "topic", "score", "verdict", "rating", "text"]
 CSS = ".mono textarea {font-family: ui-monospace, monospace; font-size: 0.9em}"
 
@@ -86,7 +88,7 @@ def scorecard_rows(assistant: Any, card: Scorecard) -> pd.DataFrame:
     for c in card.criteria:
         headings = "; ".join(f"{pid}: {_passage_text(assistant, pid, {})[0]}".rstrip(": ") for pid in c.guideline)
         rows.append([c.id, mark[c.passed], round(c.confidence, 2), " … ".join(e.text for e in c.evidence), headings])
-    return pd.DataFrame(rows, columns=["criterion", "result", "confidence", "evidence", "guideline"])
+    return pd.DataFrame(rows, columns=SCORECARD_COLUMNS)
 
 
 def score_line(card: Scorecard) -> str:
@@ -135,7 +137,7 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
             [
                 [
                     f.id,
-                    "; ".join(f"{pid}: {_passage_text(assistant, pid, passages)[1]}" for pid in f.guideline),
+                    "; ".join(f"{pid}: {_passage_text(assistant, pid, passages)[0]}" for pid in f.guideline),
                     f.evidence,
                 ]
                 for f in a.flags
@@ -401,12 +403,14 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
                     wrap=True,
                     interactive=False,
                     elem_id="citations",
+                    max_height=2000,
                     column_widths=["12%", "16%", "20%", "52%"],
                 )
             with gr.Accordion("Pre-send check of the text above", open=True):
                 check_line = gr.Textbox(show_label=False, interactive=False, elem_id="check-line")
                 check_table = gr.Dataframe(
-                    headers=["criterion", "result", "confidence", "evidence", "guideline"],
+                    headers=SCORECARD_COLUMNS,
+                    column_widths=SCORECARD_WIDTHS,
                     wrap=True,
                     interactive=False,
                     elem_id="check-table",
@@ -441,7 +445,8 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
                         combine_adjacent=True,
                     )
             review_table = gr.Dataframe(
-                headers=["criterion", "result", "confidence", "evidence", "guideline"],
+                headers=SCORECARD_COLUMNS,
+                column_widths=SCORECARD_WIDTHS,
                 wrap=True,
                 interactive=False,
                 label="Scorecard",
@@ -525,7 +530,8 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
         complaint.submit(do_draft, draft_inputs, draft_outputs, api_name="draft_submit")
         language.input(do_redraft, draft_inputs, draft_outputs, api_name="redraft")
         check_kw = {"show_progress": "hidden", "trigger_mode": "always_last"}
-        draft_box.input(
+        # .change, not .input: a paste or a redraft must be re-checked too; always_last drops stale checks
+        draft_box.change(
             do_check, [draft_box, complaint, draft_state], [check_line, check_table], api_name="check_live", **check_kw
         )
         check_btn.click(do_check, [draft_box, complaint, draft_state], [check_line, check_table], api_name="check")
