@@ -149,16 +149,18 @@ def test_register_changes_wording(lang):
     pytest.param("de", r"\bSie\b", r"\b(du|dich|dir|dein\w*)\b", id="de-Sie-du"),
     pytest.param("fr", r"\bvous\b", r"\b(tu|te|toi|ton|ta|tes)\b", id="fr-vous-tu"),
     pytest.param("ru", r"\b[Вв]ы\b|\b[Вв]а[сш]", r"\b(ты|тебя|тебе|твой|твоего|твоей|твои)\b", id="ru-vy-ty"),
+    pytest.param("uk", r"\b(Ви|Вам|Вас|Ваш\w*)\b", r"\b(ти|тебе|тобі|твій|твоє|твою|твого|твоїм)\b", id="uk-vy-ty"),
     pytest.param("nl", r"\bu\b|\buw\b", r"\b(je|jij|jou|jouw)\b", id="nl-u-je"),
     pytest.param("es", r"\busted\b|\bsu\b", r"\b(tú|te|tu|ti)\b", id="es-usted-tu"),
     pytest.param("pl", r"Państw", r"\b(Ci|Cię|Twoj\w*|Twój)\b", id="pl-panstwo-ty"),
 ])
 def test_register_pronouns(lang, formal, informal):
-    formal_text = _draft(lang, register="formal").text
-    informal_text = _draft(lang, register="informal").text
-    assert re.search(formal, formal_text)
-    assert not re.search(informal, formal_text)
-    assert re.search(informal, informal_text)
+    for topic in ("delivery", "billing_payment", "defective_product", "staff_behaviour", "other"):
+        analysis = _analysis(topic, "hostile", ("repeat_contact", "safety_risk"))
+        formal_text = _draft(lang, register="formal", analysis=analysis).text
+        informal_text = _draft(lang, register="informal", analysis=analysis).text
+        assert re.search(formal, formal_text) and not re.search(informal, formal_text), formal_text
+        assert re.search(informal, informal_text) and not re.search(formal, informal_text), informal_text
 
 
 def test_polish_formal_does_not_guess_gender():
