@@ -17,13 +17,14 @@ Accuracy counts nb and nn strictly (a Bokmål text called Nynorsk is wrong) and 
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import re
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assistant.language import DetectorSettings, Evidence, LanguageDetector
@@ -185,6 +186,34 @@ def markdown(scores: Sequence[Score], title: str) -> str:
     return "\n".join(lines)
 
 
+def tune(folder: Path = DEV_DIR, top: int = 10) -> list[tuple[float, DetectorSettings, dict[str, float]]]:
+    """Grid search of the combination weights on the dev split (never on a test set); best first.
+
+    The objective is sentence + word-pair accuracy + half the short-complaint accuracy, "cannot tell" counting
+    as wrong. ``DetectorSettings``' defaults were chosen from this list.
+    """
+    detector = LanguageDetector()
+    data = load_folder(folder, ("sentences", "word-pairs", "short"))
+    evidence = gather_evidence(detector, data)
+    results = []
+    for lw, ld, mw, ew, mc in itertools.product(
+        (0.5, 1.0), (0.0, 0.1, 0.3), (0.5, 1.0, 1.5, 2.0, 3.0), (0.0, 0.3), (0.0, 0.2, 0.25, 0.3)
+    ):
+        settings = replace(
+            detector.settings,
+            lingua_weight=lw,
+            langdetect_weight=ld,
+            marker_weight=mw,
+            ending_weight=ew,
+            min_confidence=mc,
+        )
+        acc = {s.kind: s.accuracy for s in score(evidence, {"ours": predictors(detector, settings)["ours"]})}
+        objective = acc["sentences"] + acc["word-pairs"] + 0.5 * acc["short"]
+        results.append((round(objective, 4), settings, {k: round(v, 4) for k, v in acc.items()}))
+    results.sort(key=lambda r: -r[0])
+    return results[:top]
+
+
 def derive_dev_lists(folder: Path = DEV_DIR, seed: int = 7) -> None:
     """Write ``word-pairs/`` and ``single-words/`` of the dev data from its hand-written ``sentences/``.
 
@@ -217,7 +246,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folder", type=Path, action="append", help="data folder(s); default: dev and external")
     parser.add_argument("--kinds", nargs="+", default=list(KINDS))
     parser.add_argument("--limit", type=int, default=None, help="first n texts per language and kind")
+    parser.add_argument("--tune", action="store_true", help="grid-search the weights on the dev split")
     args = parser.parse_args(argv)
+    if args.tune:
+        for objective, settings, acc in tune():
+            print(objective, acc, settings)
+        return 0
     folders = args.folder or [f for f in (DEV_DIR, EXTERNAL_DIR) if f.exists()]
     detector = LanguageDetector()
     for folder in folders:

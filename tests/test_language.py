@@ -1,0 +1,203 @@
+"""Language detection: every supported language, the hard neighbour pairs, code-switching and "cannot tell".
+
+The sentences here were written for these tests; none comes from the external test set or the dev split.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from assistant.language import DetectorSettings, LanguageDetector, detect_language
+from assistant.resources import languages, normalize_language
+
+
+@pytest.fixture(scope="session")
+def detector() -> LanguageDetector:
+    return LanguageDetector()
+
+
+# (language, text): one short complaint (3-8 words) and one full sentence per language.
+PER_LANGUAGE = [
+    pytest.param("nb", "Jeg har ikke fått varene mine.", id="nb-short"),
+    pytest.param("nb", "Hvorfor har ingen svart på e-posten jeg sendte dere forrige uke?", id="nb-sentence"),
+    pytest.param("nn", "Eg har ikkje fått varene mine.", id="nn-short"),
+    pytest.param("nn", "Kvifor har ingen svara på e-posten eg sende dykk førre veke?", id="nn-sentence"),
+    pytest.param("da", "Jeg har ikke modtaget mine varer.", id="da-short"),
+    pytest.param("da", "Hvorfor har ingen svaret på den mail, jeg sendte jer i sidste uge?", id="da-sentence"),
+    pytest.param("sv", "Jag har inte fått mina varor.", id="sv-short"),
+    pytest.param("sv", "Varför har ingen svarat på mejlet som jag skickade förra veckan?", id="sv-sentence"),
+    pytest.param("ru", "Я так и не получил заказ.", id="ru-short"),
+    pytest.param("ru", "Почему никто не ответил на письмо, которое я отправил на прошлой неделе?", id="ru-sentence"),
+    pytest.param("uk", "Я так і не отримав замовлення.", id="uk-short"),
+    pytest.param("uk", "Чому ніхто не відповів на лист, який я надіслав минулого тижня?", id="uk-sentence"),
+    pytest.param("nl", "Ik heb mijn spullen niet ontvangen.", id="nl-short"),
+    pytest.param("nl", "Waarom heeft niemand gereageerd op de mail die ik vorige week stuurde?", id="nl-sentence"),
+    pytest.param("de", "Ich habe meine Sachen nicht bekommen.", id="de-short"),
+    pytest.param(
+        "de", "Warum hat niemand auf die Mail geantwortet, die ich letzte Woche geschickt habe?", id="de-sentence"
+    ),
+    pytest.param("en", "I never received my order.", id="en-short"),
+    pytest.param("en", "Why has nobody replied to the email I sent you last week?", id="en-sentence"),
+    pytest.param("fr", "Je n'ai jamais reçu ma commande.", id="fr-short"),
+    pytest.param(
+        "fr", "Pourquoi personne n'a répondu au mail que je vous ai envoyé la semaine dernière ?", id="fr-sentence"
+    ),
+    pytest.param("es", "Nunca recibí mi pedido.", id="es-short"),
+    pytest.param("es", "¿Por qué nadie ha contestado al correo que les envié la semana pasada?", id="es-sentence"),
+    pytest.param("pl", "Nigdy nie dostałem zamówienia.", id="pl-short"),
+    pytest.param(
+        "pl", "Dlaczego nikt nie odpowiedział na maila, którego wysłałem w zeszłym tygodniu?", id="pl-sentence"
+    ),
+    pytest.param("fi", "En saanut koskaan tilaustani.", id="fi-short"),
+    pytest.param("fi", "Miksi kukaan ei ole vastannut sähköpostiin, jonka lähetin viime viikolla?", id="fi-sentence"),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), PER_LANGUAGE)
+def test_detects_each_language(detector, expected, text):
+    guess = detector.detect(text)
+    assert guess.language == expected, guess
+    assert 0.0 < guess.confidence <= 1.0
+
+
+def test_every_supported_language_is_covered():
+    assert {p.values[0] for p in PER_LANGUAGE} == set(languages())
+
+
+# Near-identical complaints in close neighbours: the marker words and letters must decide.
+HARD_PAIRS = [
+    pytest.param("nb", "Hva skjer med pengene mine? Jeg venter fortsatt.", id="nb-vs-nn-da"),
+    pytest.param("nn", "Kva skjer med pengane mine? Eg ventar framleis.", id="nn-vs-nb"),
+    pytest.param("da", "Hvad sker der med mine penge? Jeg venter stadig.", id="da-vs-nb"),
+    pytest.param("sv", "Vad händer med mina pengar? Jag väntar fortfarande.", id="sv-vs-da"),
+    pytest.param("nb", "Hun sa at pakken skulle komme i går, men ingenting har skjedd.", id="nb-hun"),
+    pytest.param("nn", "Ho sa at pakken skulle kome i går, men ingenting har skjedd.", id="nn-ho"),
+    pytest.param("nn", "Det er heilt uråd å få svar frå kundeservice.", id="nn-heilt-fra"),
+    pytest.param("nb", "Det er helt umulig å få svar fra kundeservice.", id="nb-helt-fra"),
+    pytest.param("da", "Det er helt umuligt at få svar fra kundeservice.", id="da-umuligt"),
+    pytest.param("sv", "Det är helt omöjligt att få svar från kundtjänst.", id="sv-omojligt"),
+    pytest.param("ru", "Мне до сих пор не вернули деньги.", id="ru-vs-uk"),
+    pytest.param("uk", "Мені досі не повернули гроші.", id="uk-vs-ru"),
+    pytest.param("ru", "Это уже третья жалоба за месяц.", id="ru-eto"),
+    pytest.param("uk", "Це вже третя скарга за місяць.", id="uk-tse"),
+    pytest.param("nl", "Ik wacht nog steeds op mijn geld.", id="nl-vs-de"),
+    pytest.param("de", "Ich warte immer noch auf mein Geld.", id="de-vs-nl"),
+    pytest.param("nl", "De bezorger heeft het pakket bij de buren afgegeven.", id="nl-buren"),
+    pytest.param("de", "Der Bote hat das Paket bei den Nachbarn abgegeben.", id="de-nachbarn"),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), HARD_PAIRS)
+def test_hard_pairs(detector, expected, text):
+    guess = detector.detect(text)
+    assert guess.language == expected, guess
+
+
+CODE_SWITCHED = [
+    pytest.param("nb", "Jeg har prøvd factory reset to ganger, men smart TV-en sier fortsatt «No signal».", id="nb-en"),
+    pytest.param("nn", "Eg har prøvd factory reset to gonger, men ruteren seier framleis «No signal».", id="nn-en"),
+    pytest.param("sv", "Min laptop visar bara blue screen efter senaste Windows Update.", id="sv-en"),
+    pytest.param("de", "Meine Smartwatch zeigt nach dem Firmware Update nur noch Sync Error an.", id="de-en"),
+    pytest.param("ru", "После апдейта мой Galaxy Watch пишет только Connection failed.", id="ru-en"),
+    pytest.param("nl", "Na de laatste software update krijg ik steeds een error op mijn smart speaker.", id="nl-en"),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), CODE_SWITCHED)
+def test_code_switched_text_gives_the_main_language(detector, expected, text):
+    assert detector.detect(text).language == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("   \n\t", id="whitespace"),
+        pytest.param("?!", id="punctuation"),
+        pytest.param("ok", id="two-letters"),
+        pytest.param("Hej", id="greeting-da-or-sv"),
+        pytest.param("48213 / 2024-11-03", id="digits"),
+        pytest.param("👍👍 :-(", id="emoji"),
+        pytest.param("https://example.com/order/48213", id="link-only"),
+        pytest.param("iPhone", id="product-name"),
+    ],
+)
+def test_cannot_tell(detector, text):
+    guess = detector.detect(text)
+    assert guess.language is None
+    assert guess == detector.detect(text)
+
+
+def test_cannot_tell_still_lists_the_candidates(detector):
+    guess = detector.detect("Hej")
+    assert guess.language is None
+    assert {a.language for a in guess.alternatives[:3]} & {"da", "sv"}
+
+
+def test_alternatives_are_sorted_runner_up_first(detector):
+    guess = detector.detect("Eg har venta i tre veker på pakken.")
+    assert guess.language == "nn"
+    scores = [a.confidence for a in guess.alternatives]
+    assert scores == sorted(scores, reverse=True)
+    assert guess.runner_up is not None and guess.runner_up.language != "nn"
+    assert guess.runner_up.confidence <= guess.confidence
+
+
+def test_same_input_same_output(detector):
+    text = "Hei, jeg har fortsatt ikke fått refusjonen som dere lovet meg."
+    first = detector.detect(text)
+    assert all(detector.detect(text) == first for _ in range(3))
+    assert LanguageDetector().detect(text) == first
+
+
+def test_langdetect_opinion_is_deterministic_when_used():
+    with_langdetect = LanguageDetector(settings=replace(DetectorSettings(), langdetect_weight=0.3))
+    text = "Hvor lang tid tar det før jeg får svar?"
+    guesses = {with_langdetect.detect(text) for _ in range(3)}
+    assert len(guesses) == 1
+    evidence = with_langdetect.evidence(text)
+    assert evidence.langdetect["nb"] == evidence.langdetect["nn"] > 0  # langdetect's "no" covers both
+
+
+def test_all_caps_and_missing_diacritics(detector):
+    assert detector.detect("JEG VIL HA PENGENE MINE TILBAKE NÅ!").language == "nb"
+    assert detector.detect("Ich moechte mein Geld zurueck, die Ware ist kaputt.").language == "de"
+
+
+def test_restricting_the_languages():
+    langs = languages()
+    only = {code: langs[code] for code in ("nb", "da", "en")}
+    guess = detect_language("Eg har ikkje fått pakken min.", languages=only)
+    assert guess.language == "nb"
+    assert {a.language for a in guess.alternatives} <= {"da", "en"}
+
+
+def test_module_function_uses_the_languages_on_disk():
+    assert detect_language("Kva skjer med bestillinga mi?").language == "nn"
+
+
+def test_no_is_an_alias_for_bokmal():
+    assert normalize_language("no") == "nb"
+    assert normalize_language("NO") == "nb"
+
+
+def test_every_language_names_a_lingua_model_and_its_neighbours_exist():
+    langs = languages()
+    for code, lang in langs.items():
+        assert lang.lingua, code
+        assert set(lang.neighbours) <= set(langs), code
+        assert all(code in langs[n].neighbours for n in lang.neighbours), f"{code}: neighbours not mutual"
+
+
+def test_markers_separate_neighbours():
+    """A marker shared by every language of its group could never decide anything."""
+    langs = languages()
+    for code, lang in langs.items():
+        if not lang.neighbours:
+            continue
+        group = [code, *lang.neighbours]
+        shared = set(lang.markers).intersection(*(langs[n].markers for n in lang.neighbours))
+        assert not shared, f"{code}: markers shared by all of {group}: {sorted(shared)}"
+        assert lang.markers, f"{code} has neighbours but no markers"
