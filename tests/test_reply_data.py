@@ -121,9 +121,7 @@ def test_ids_and_texts_are_unique_and_splits_disjoint(splits):
 
 @pytest.mark.parametrize("lang", REQUIRED_LANGUAGES)
 def test_each_required_language_is_balanced_across_quality_and_split(splits, lang):
-    counts = collections.Counter(
-        (split, record["quality"]) for split, record in _all(splits) if record["lang"] == lang
-    )
+    counts = collections.Counter((split, record["quality"]) for split, record in _all(splits) if record["lang"] == lang)
     for quality in QUALITIES:
         assert counts["dev", quality] + counts["test", quality] >= PER_QUALITY, (lang, quality)
         assert counts["dev", quality] == counts["test", quality], (lang, quality, counts)
@@ -149,3 +147,14 @@ def test_quality_agrees_with_the_faults(splits):
     for split, record in _all(splits):
         if record["quality"] == "good":
             assert all(record["labels"][f] for f in faults), f"{split}:{record['id']}"
+
+
+def test_no_test_reply_repeats_the_numbers_of_a_dev_reply():
+    # A translated reply keeps its amounts, dates and order numbers; a test reply whose numbers all recur in
+    # one dev reply is probably a translation of it, and tuning on dev would leak into the test figures.
+    def numbers(record: dict) -> tuple[str, ...]:
+        return tuple(re.findall(r"\d+", record["reply"]))
+
+    dev = {numbers(r): r["id"] for r in _read("dev") if len(numbers(r)) >= 2}
+    clashes = [(r["id"], dev[numbers(r)]) for r in _read("test") if numbers(r) in dev]
+    assert clashes == []
