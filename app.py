@@ -99,7 +99,11 @@ def score_line(card: Scorecard) -> str:
 
 
 def highlight(text: str, card: Scorecard) -> list[tuple[str, str | None]]:
-    """Split ``text`` into segments labelled with the criteria whose evidence covers them."""
+    """Split ``text`` into segments labelled with the criterion whose evidence covers them.
+
+    Where evidence overlaps, the narrowest span names the segment (``timeframe`` for "innen fredag" inside a
+    ``next_steps`` sentence); the scorecard table lists every criterion's full evidence.
+    """
     cuts = {0, len(text)}
     spans = []
     for c in card.criteria:
@@ -111,7 +115,9 @@ def highlight(text: str, card: Scorecard) -> list[tuple[str, str | None]]:
     edges = sorted(cuts)
     segments = []
     for start, end in zip(edges, edges[1:], strict=False):
-        labels = sorted({label for s, e, label in spans if s <= start and end <= e})
+        covering = [(e - s, label) for s, e, label in spans if s <= start and end <= e]
+        narrowest = min((width for width, _ in covering), default=0)
+        labels = sorted({label for width, label in covering if width == narrowest})
         segments.append((text[start:end], ", ".join(labels) or None))
     return segments
 
@@ -287,12 +293,17 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
         )
         return message, gr.update(choices=langs), gr.update(choices=docs), do_passages("", AUTO, AUTO)
 
-    def history_filters(kind, language, search):
-        return {"kind": _or_none(kind), "language": _or_none(language), "search": _or_none(search)}
+    def history_filters(kind, language, agent, search):
+        return {
+            "kind": _or_none(kind),
+            "language": _or_none(language),
+            "agent": _or_none(agent),
+            "search": _or_none(search),
+        }
 
     @guarded
-    def do_history(kind, language, search):
-        entries = store.history(**history_filters(kind, language, search))
+    def do_history(kind, language, agent, search):
+        entries = store.history(**history_filters(kind, language, agent, search))
         rows = [
             [
                 e.created_at[:19].replace("T", " "),
@@ -311,9 +322,11 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
         return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
     @guarded
-    def do_export(kind, language, search):
+    def do_export(kind, language, agent, search):
         out = Path(tempfile.mkdtemp(prefix="history-")) / "complaint-assistant-history.csv"
-        return gr.update(value=str(store.export_csv(out, **history_filters(kind, language, search))), visible=True)
+        return gr.update(
+            value=str(store.export_csv(out, **history_filters(kind, language, agent, search))), visible=True
+        )
 
     def status() -> str:
         corpus = assistant.corpus
@@ -414,6 +427,7 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
                     wrap=True,
                     interactive=False,
                     elem_id="check-table",
+                    max_height=900,
                 )
                 check_btn = gr.Button("Check again", size="sm")
             with gr.Row():
@@ -465,9 +479,9 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
                     batch_btn = gr.Button("Run batch", variant="primary", elem_id="batch-btn")
                     batch_out = gr.File(label="Results", interactive=False, elem_id="batch-out")
             batch_line = gr.Textbox(show_label=False, interactive=False, elem_id="batch-line")
+            chart_kw = {"y": "pass rate", "y_lim": [0, 1], "height": 260}
+            chart_criterion = gr.BarPlot(x="criterion", title="Pass rate per criterion", x_label_angle=-30, **chart_kw)
             with gr.Row():
-                chart_kw = {"y": "pass rate", "y_lim": [0, 1], "height": 260, "x_label_angle": -30}
-                chart_criterion = gr.BarPlot(x="criterion", title="Pass rate per criterion", **chart_kw)
                 chart_language = gr.BarPlot(x="language", title="Pass rate per language", **chart_kw)
                 chart_agent = gr.BarPlot(x="agent", title="Pass rate per agent", **chart_kw)
             batch_errors = gr.Dataframe(headers=["id", "line", "error"], label="Rows with errors", wrap=True)
@@ -495,6 +509,7 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
             with gr.Row():
                 h_kind = gr.Dropdown([("Everything", AUTO), *KINDS], value=AUTO, label="Kind")
                 h_lang = gr.Dropdown([("All languages", AUTO), *lang_choices], value=AUTO, label="Language")
+                h_agent = gr.Textbox(label="Agent")
                 h_search = gr.Textbox(label="Text contains")
                 h_btn = gr.Button("Refresh")
                 h_export = gr.Button("Export CSV")
@@ -505,7 +520,7 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
                 interactive=False,
                 elem_id="history-table",
                 max_height=600,
-                column_widths=["11%", "6%", "5%", "5%", "8%", "9%", "6%", "6%", "10%", "34%"],
+                column_widths=["11%", "6%", "5%", "5%", "8%", "9%", "6%", "7%", "10%", "33%"],
             )
 
         # -- events ------------------------------------------------------------------------------------------
@@ -556,7 +571,8 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
         g_lang.input(do_passages, g_inputs, g_table, api_name="guidelines_language")
         g_doc.input(do_passages, g_inputs, g_table, api_name="guidelines_document")
         g_add.click(do_add_documents, g_files, [g_status, g_lang, g_doc, g_table], api_name="add_documents")
-        h_inputs = [h_kind, h_lang, h_search]
+        h_inputs = [h_kind, h_lang, h_agent, h_search]
+        h_agent.submit(do_history, h_inputs, h_table, api_name="history_agent")
         h_btn.click(do_history, h_inputs, h_table, api_name="history")
         h_kind.input(do_history, h_inputs, h_table, api_name="history_kind")
         h_lang.input(do_history, h_inputs, h_table, api_name="history_language")
@@ -571,7 +587,7 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
                 gr.update(choices=langs),
                 gr.update(choices=docs),
                 do_passages("", AUTO, AUTO),
-                do_history(AUTO, AUTO, ""),
+                do_history(AUTO, AUTO, "", ""),
             )
 
         demo.load(guarded(on_load), None, [status_box, g_lang, g_doc, g_table, h_table], api_name="status")

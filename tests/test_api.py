@@ -230,3 +230,28 @@ def test_fake_matches_real_types(fake: FakeAssistant) -> None:
     # the fake must produce what the documented models accept, or the error tests above prove nothing
     DraftOut.model_validate(fake.draft("x").to_dict() | {"gloss": None, "review": None})
     assert replace(fake.detect("x"), confidence=0.5).language == "nb"
+
+
+# -- the UI's error boundary (app.guarded) ---------------------------------------------------------------------
+def test_ui_errors_are_escaped_and_internals_hidden(caplog: pytest.LogCaptureFixture) -> None:
+    import gradio as gr
+
+    from app import guarded
+    from assistant.errors import InputError
+
+    @guarded
+    def bad_input():
+        raise InputError("<img src=x onerror=alert(1)>.txt: only .txt and .md documents can be added")
+
+    @guarded
+    def crash():
+        raise KeyError("/home/agent/secret")
+
+    with pytest.raises(gr.Error) as info:
+        bad_input()
+    assert info.value.message.startswith("&lt;img src=x onerror=alert(1)&gt;.txt")  # gradio shows it as HTML
+    with pytest.raises(gr.Error) as info:
+        crash()
+    assert "secret" not in info.value.message and "request id" in info.value.message
+    request_id = info.value.message.split("request id ")[1].split(")")[0]
+    assert any(request_id in r.getMessage() for r in caplog.records)
