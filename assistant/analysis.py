@@ -22,7 +22,7 @@ import numpy as np
 
 from .analysis_data import AnalysisResources, load_analysis_resources
 from .embedding import Embedder
-from .facts import extract_facts, find_facts, parse_amount
+from .facts import extract_facts, find_facts, mask_injections, parse_amount
 from .resources import languages
 from .textmatch import Folded, compile_cues, find_cues, fold, fold_str
 from .types import Analysis, Fact, Flag
@@ -64,6 +64,9 @@ class Analyzer:
             }
             for kind in ("topics", "moods", "flags")
         }
+        self._universal_mood_cues = {
+            label: compile_cues(cues) for label, cues in self.resources.config.mood_cues.items()
+        }
         self._currency_of_symbol: dict[str, dict[str, str]] = {}
         for code, lang in self.resources.languages.items():
             table: dict[str, str] = {}
@@ -92,15 +95,20 @@ class Analyzer:
 
     def analyze(self, text: str, language: str | None = None) -> Analysis:
         """Topic, mood, flags and facts of one complaint in ``language`` (None: any language's cues apply)."""
-        text = text[:MAX_CHARS]
+        original = text[:MAX_CHARS]
+        # Instructions hidden in the complaint are data: blank them out (offsets stay valid) before measuring.
+        text = mask_injections(original, self.resources)
         folded = fold(text)
         cue_langs = self._cue_languages(language)
-        units = [text.strip()] + split_sentences(text)[:24]
+        units = [" ".join(text.split()) or original.strip()] + split_sentences(text)[:24]
         vectors = self.embedder.embed_queries(units)
         topic, topic_conf = self._classify(self._topics, vectors, self._cue_hits("topics", folded, cue_langs),
                                            self.settings.topic_min_score, self.settings.topic_min_margin,
                                            fallback="other")
         mood_bonus = self._cue_hits("moods", folded, cue_langs)
+        for label, pattern in self._universal_mood_cues.items():
+            if label not in mood_bonus and find_cues(pattern, folded):
+                mood_bonus[label] = self.settings.cue_bonus
         shouting = _caps_ratio(text) > 0.6
         exclaims = text.count("!") >= 3 or "!!" in text
         for label in ("angry", "hostile"):
@@ -109,7 +117,7 @@ class Analyzer:
                 mood_bonus[label] = mood_bonus.get(label, 0.0) + bonus
         mood, mood_conf = self._classify(self._moods, vectors, mood_bonus, self.settings.mood_min_score,
                                          self.settings.mood_min_margin, fallback="unknown")
-        facts = find_facts(text, self.resources, language)
+        facts = find_facts(original, self.resources, language)
         flags = self._flags(folded, cue_langs, facts, language)
         return Analysis(topic, topic_conf, mood, mood_conf, flags, facts)
 

@@ -43,6 +43,8 @@ class AnalysisConfig(Strict):
     flags: tuple[Definition, ...]
     currencies: dict[str, Currency]
     classifier: ClassifierSettings = ClassifierSettings()
+    mood_cues: dict[str, tuple[str, ...]] = {}  # language-neutral mood cues (emoji)
+    brands: tuple[str, ...] = ()  # brand names that mark a product name (case-sensitive)
 
 
 class LabelData(Strict):
@@ -55,6 +57,7 @@ class FactData(Strict):
     reference_words: tuple[str, ...] = ()  # words introducing an order/case/reference number
     months: tuple[tuple[str, ...], ...] = ()  # 12 entries, each the forms of that month's name
     sign_offs: tuple[str, ...] = ()  # closing phrases that precede the customer's name
+    currency_symbols: tuple[str, ...] = ()  # extra spellings used in this language only, e.g. Danish "kr."
 
 
 class Names(Strict):
@@ -69,6 +72,7 @@ class LanguageAnalysis(Strict):
     moods: dict[str, LabelData] = {}
     flags: dict[str, LabelData] = {}
     facts: FactData = FactData()
+    injection: tuple[str, ...] = ()  # phrases that try to instruct the assistant (those sentences are ignored)
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one instance per data folder
@@ -103,6 +107,7 @@ def _load(folder: str) -> AnalysisResources:
     root = Path(folder)
     config = load_model(AnalysisConfig, root / "analysis.yaml")
     ids = {kind: {d.id for d in getattr(config, kind)} for kind in ("topics", "moods", "flags")}
+    _check(root / "analysis.yaml", "mood_cues", set(config.mood_cues), ids["moods"])
     langs: dict[str, LanguageAnalysis] = {}
     for path in sorted((root / "analysis").glob("*.yaml")):
         data = load_model(LanguageAnalysis, path)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 
 from .analysis_data import AnalysisResources, load_analysis_resources
-from .textmatch import Folded, cue_pattern, fold, fold_str
+from .textmatch import Folded, compile_cues, cue_pattern, find_cues, fold, fold_str, sentence_bounds
 from .types import Fact
 
 # A reference: optional letters prefix, then digits with separators; at least three digits in all.
@@ -21,7 +21,8 @@ _ID = r"#?(?:[a-zа-яё]{1,4}[-/]?)?\d[\d/-]*[\da-z]|#?\d{3,}"
 _CONNECTOR = r"(?:\s*(?:nr\.?|no\.?|n°|nº|num\.?|number|nummer|numer|numero|номер|:|-)(?=[\s\d#:]))*\s*:?\s*"
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _NUMERIC_DATE = (
-    r"(?<![\d.,/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1,2}\.\d{1,2}\.)(?![\d/-])"
+    r"(?<![\d.,/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1,2}\.\d{1,2}\."
+    r"|(?!24/7)(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9]))(?![\d/-])"
 )
 _ORDINAL = r"(?:\.|st|nd|rd|th|er|e|-?го|-е|-?ого)?"
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
@@ -30,10 +31,13 @@ _PARTICLE_RE = re.compile(r"van|von|der|den|de|da|del|la|le|du|af|zu|ter|og|och|
 
 
 @functools.lru_cache(maxsize=16)
-def _patterns(resources: AnalysisResources, languages: tuple[str, ...]) -> dict[str, re.Pattern[str]]:
+def _patterns(
+    resources: AnalysisResources, languages: tuple[str, ...], symbol_languages: tuple[str, ...]
+) -> dict[str, re.Pattern[str]]:
     langs = [resources.languages[code] for code in languages if code in resources.languages]
+    own = [resources.languages[code] for code in symbol_languages if code in resources.languages]
     words = sorted({cue_pattern(w) for lang in langs for w in lang.facts.reference_words}, key=len, reverse=True)
-    symbols: set[str] = set()
+    symbols: set[str] = {fold_str(s) for lang in own for s in lang.facts.currency_symbols}
     for cur in resources.config.currencies.values():
         symbols.update(fold_str(s) for s in cur.symbols)
     sym = "|".join(
@@ -47,26 +51,31 @@ def _patterns(resources: AnalysisResources, languages: tuple[str, ...]) -> dict[
         "reference": re.compile(
             "(?:" + ("|".join(words) or r"(?!x)x") + ")" + _CONNECTOR + r"(?P<id>" + _ID + r")(?![\w])"
         ),
-        "hash": re.compile(r"(?<![\w#])(?P<id>#\d{3,}|no\s?\d{3,}[\d-]*)(?!\w)"),
+        "hash": re.compile(
+            r"(?<![\w#])(?P<id>#\d{3,}(?:-\d+)*)(?!\w)|(?<!\w)(?P<sign>no)\s?(?P<num>\d{3,}(?:-\d+)*)(?!\w)"
+        ),
         "amount": re.compile(
             r"(?<![\w.,])(?:(?:" + sym + r")\s?(?:" + _NUMBER + r")(?:,-)?|(?:" + _NUMBER + r")\s?(?:" + sym
             + r"|,-))"
         ),
         "date_numeric": re.compile(_NUMERIC_DATE),
         "date_month": re.compile(
-            r"(?<![\w.])(?:\d{1,2}" + _ORDINAL + r"\s*(?:of\s+)?" + month + r"(?:\s+\d{4})?"
+            r"(?<![\w.])(?:\d{1,2}" + _ORDINAL + r"\s*(?:(?:of|de)\s+)?" + month + r"(?:\s+(?:de\s+)?\d{4})?"
             r"|" + month + r"\s+\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:,?\s+\d{4})?)"
         ),
         "sign_off": re.compile(
-            r"(?:^|(?<=[\n.!?]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!]?[ \t]*\n?[ \t]*"
+            r"(?:^|(?<=[\n.!?>]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!]?[ \t]*\n?[ \t]*"
         ),
     }
 
 
-def _languages_for(resources: AnalysisResources, language: str | None) -> tuple[str, ...]:
+def _languages_for(
+    resources: AnalysisResources, language: str | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     # Facts are language-neutral enough to look for every language's words at once: a Norwegian
-    # customer may still write "order #123" or sign "Best regards".
-    return tuple(sorted(resources.languages))
+    # customer may still write "order #123" or sign "Best regards". Only currency spellings that are
+    # ambiguous elsewhere (Danish "kr." against a full stop) stay with their own language.
+    return tuple(sorted(resources.languages)), (language,) if language else tuple(sorted(resources.languages))
 
 
 def _fact(kind: str, folded: Folded, start: int, end: int) -> Fact:
@@ -101,9 +110,29 @@ def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in taken)
 
 
+@functools.lru_cache(maxsize=4)
+def _injection_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
+    return compile_cues(c for lang in resources.languages.values() for c in lang.injection)
+
+
+def injection_spans(text: str, resources: AnalysisResources) -> list[tuple[int, int]]:
+    """Sentences that try to instruct the assistant (in any language), as offsets into ``text``."""
+    spans = [sentence_bounds(text, m.start, m.end) for m in find_cues(_injection_pattern(resources), fold(text))]
+    return sorted(set(spans))
+
+
+def mask_injections(text: str, resources: AnalysisResources) -> str:
+    """``text`` with instruction-like sentences blanked out; same length, so offsets stay valid."""
+    for start, end in injection_spans(text, resources):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def find_facts(text: str, resources: AnalysisResources, language: str | None = None) -> tuple[Fact, ...]:
+    """Facts of ``text``; sentences that try to instruct the assistant are data, not facts of the case."""
+    text = mask_injections(text, resources)
     folded = fold(text)
-    pats = _patterns(resources, _languages_for(resources, language))
+    pats = _patterns(resources, *_languages_for(resources, language))
     facts: list[Fact] = []
     taken: list[tuple[int, int]] = []
 
@@ -114,11 +143,14 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             facts.append(fact)
             taken.append(span)
 
-    for key in ("reference", "hash"):
-        for m in pats[key].finditer(folded.text):
-            ident = m.group("id")
-            if sum(c.isdigit() for c in ident) >= 3:
-                add("order_number", m.start("id"), m.end("id"))
+    for m in pats["reference"].finditer(folded.text):
+        if sum(c.isdigit() for c in m.group("id")) >= 3:
+            add("order_number", m.start("id"), m.end("id"))
+    for m in pats["hash"].finditer(folded.text):
+        if m.group("id"):
+            add("order_number", m.start("id"), m.end("id"))
+        elif text[folded.position(m.start("sign"))] == "№":  # "no 500" in English is no number sign
+            add("order_number", m.start("num"), m.end("num"))
     for m in pats["amount"].finditer(folded.text):
         add("amount", m.start(), m.end())
     for key in ("date_numeric", "date_month"):
@@ -128,7 +160,59 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         span = _name_after(text, folded.position(m.end()))
         if span and not _overlaps(span, taken):
             facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
+    for start, end in _products(text, resources):
+        if not _overlaps((start, end), taken):
+            facts.append(Fact("product", text[start:end], start, end))
+            taken.append((start, end))
+    if not any(f.kind == "customer_name" for f in facts):
+        name = _closing_name(text)
+        if name and not _overlaps(name, taken):
+            facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
+
+
+# Products: only where a name is unmistakable -- a brand-and-model in parentheses ("(Samsung RB38)"), or a
+# capitalised or camel-case brand followed by a model code with digits or inner capitals ("Sony WF-1000XM5",
+# "iPhone 15 Pro", "MacBook Air").
+_CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
+_PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
+_MODEL = r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*|[A-Za-z]+-?\d[\w-]*|[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)"
+_BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
+_BRAND_MODEL = re.compile(
+    r"(?<![\w-])(" + _BRAND + r"(?:[ ]" + _BRAND + r")?[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
+    r"|(?<![\w-])((?:[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)(?:[ ](?:[A-Z]\w+|\d+\b)){1,2})"
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
+    brands = sorted(resources.config.brands, key=len, reverse=True)
+    if not brands:
+        return None
+    names = "|".join(re.escape(b) for b in brands)
+    return re.compile(r"(?<![\w-])(?:" + names + r")(?:[ ](?:" + _MODEL + r"|[A-Z]\w+)){0,3}(?!\w)")
+
+
+def _products(text: str, resources: AnalysisResources) -> list[tuple[int, int]]:
+    spans = [m.span(1) for m in _PAREN_PRODUCT.finditer(text)]
+    brand = _brand_pattern(resources)
+    if brand is not None:
+        spans.extend(m.span() for m in brand.finditer(text))
+    for m in _BRAND_MODEL.finditer(text):
+        group = 1 if m.group(1) else 2
+        spans.append(m.span(group))
+    return spans
+
+
+_CLOSING_NAME = re.compile(r"\n[ \t]*\n[ \t]*((?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){1,2})[ \t]*\Z")
+
+
+def _closing_name(text: str) -> tuple[int, int] | None:
+    """A name standing alone on the last line, after a blank line, with no sign-off phrase before it."""
+    m = _CLOSING_NAME.search(text.rstrip())
+    if not m or not all(w[0].isupper() and not w.isupper() for w in m.group(1).split()):
+        return None
+    return m.start(1), m.end(1)
 
 
 def extract_facts(text: str, language: str | None = None) -> tuple[Fact, ...]:

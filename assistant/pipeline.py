@@ -6,6 +6,7 @@ Collaborators (embedder, detector) can be handed in, so tests and other tools ca
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import shutil
@@ -13,15 +14,18 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 
+from .analysis import Analyzer
 from .config import Config
 from .corpus import SUFFIXES, Corpus, combine_corpora, load_corpus
+from .drafting import choose_citations, compose_draft, passages_for, phrasebank_languages, section_intents
 from .embedding import Embedder, load_embedder
 from .errors import InputError
 from .inputs import check_text
 from .language import LanguageDetector
 from .resources import normalize_language
 from .retrieval import Retriever
-from .types import LanguageGuess, Passage
+from .review import Reviewer
+from .types import Draft, LanguageGuess, Passage, Scorecard
 
 log = logging.getLogger(__name__)
 MAX_DOCUMENT_BYTES = 5_000_000
@@ -42,6 +46,8 @@ class Assistant:
         self._detector = detector
         self._lock = threading.RLock()
         self._retriever: Retriever | None = None
+        self._analyzer: Analyzer | None = None
+        self._reviewer: Reviewer | None = None
 
     # -- collaborators, loaded once ------------------------------------------------------------------
     @property
@@ -66,6 +72,21 @@ class Assistant:
             return self._retriever
 
     @property
+    def analyzer(self) -> Analyzer:
+        with self._lock:
+            if self._analyzer is None:
+                self._analyzer = Analyzer(self.embedder)
+            return self._analyzer
+
+    @property
+    def reviewer(self) -> Reviewer:
+        with self._lock:
+            if self._reviewer is None:
+                self._reviewer = Reviewer(self.embedder, language_detector=self.detector.detect)
+                self._reviewer.warm_up()
+            return self._reviewer
+
+    @property
     def corpus(self) -> Corpus:
         return self.retriever.corpus
 
@@ -81,10 +102,8 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load every model and index now rather than on the first request."""
-        self.retriever  # noqa: B018 - loads embedder, corpus and index
-        self.detector  # noqa: B018
-        for stage in ("analyzer", "reviewer"):
-            getattr(self, stage, None)
+        for stage in (self.retriever, self.detector, self.analyzer, self.reviewer):
+            log.debug("ready: %s", type(stage).__name__)
 
     # -- operations --------------------------------------------------------------------------------------
     def check(self, text: str | bytes, what: str = "text") -> str:
@@ -101,6 +120,62 @@ class Assistant:
             raise InputError(f"k must be at least 1, got {k}")
         lang = normalize_language(language) if language else self.detector.detect(text).language
         return self.retriever.retrieve(text, k=k, language=lang)
+
+    def analyze(self, text: str | bytes, language: str | None = None):
+        """Topic, mood, flags and verbatim facts of a complaint."""
+        text = self.check(text)
+        lang = normalize_language(language) if language else self.detector.detect(text).language
+        return self.analyzer.analyze(text, lang)
+
+    def draft(
+        self,
+        text: str | bytes,
+        *,
+        language: str | None = None,
+        customer_name: str | None = None,
+        agent_name: str | None = None,
+        company: str | None = None,
+        register: str | None = None,
+        agent_language: str | None = None,
+    ) -> Draft:
+        """Draft a reply in the customer's language (or ``language``), cited, glossed and pre-send checked."""
+        text = self.check(text, what="complaint")
+        detected = self.detector.detect(text)
+        requested = normalize_language(language) if language else detected.language
+        banks = phrasebank_languages()
+        notes: list[str] = []
+        reply_language, is_fallback = requested, False
+        if reply_language not in banks:
+            reply_language, is_fallback = normalize_language(self.config.fallback_language), True
+        passages = self.retriever.retrieve(text, k=self.config.retrieve_k, language=requested)
+        analysis = self.analyzer.analyze(text, requested)
+        chosen = passages_for(choose_citations(section_intents(), passages, self.embedder), passages)
+        gloss_language = normalize_language(agent_language or self.config.agent_language)
+        draft = compose_draft(
+            text,
+            language=reply_language,
+            analysis=analysis,
+            passages=passages,
+            section_passages=chosen,
+            register=register,
+            customer_name=customer_name,
+            agent_name=agent_name,
+            company=company,
+            detected=detected,
+            is_fallback=is_fallback,
+            notes=notes,
+            gloss_language=gloss_language if gloss_language != reply_language and gloss_language in banks else None,
+        )
+        review = self.reviewer.review(draft.text, complaint=None if is_fallback else text, language=reply_language)
+        return dataclasses.replace(draft, review=review)
+
+    def review(
+        self, reply: str | bytes, *, complaint: str | bytes | None = None, language: str | None = None
+    ) -> Scorecard:
+        """Score a reply (and optionally the complaint it answers) against the rubric."""
+        reply = self.check(reply, what="reply")
+        complaint = self.check(complaint, what="complaint") if complaint is not None else None
+        return self.reviewer.review(reply, complaint=complaint, language=language)
 
     # -- corpus management ------------------------------------------------------------------------------
     def add_documents(self, paths: Iterable[Path]) -> list[str]:
@@ -142,3 +217,24 @@ def detect_language(text: str) -> LanguageGuess:
 def retrieve_passages(text: str, k: int = 5, language: str | None = None) -> list[Passage]:
     """The ``k`` guideline passages that best fit ``text``, best first."""
     return default_assistant().retrieve(text, k=k, language=language)
+
+
+def draft_reply(
+    text: str,
+    *,
+    language: str | None = None,
+    customer_name: str | None = None,
+    agent_name: str | None = None,
+    company: str | None = None,
+    register: str | None = None,
+) -> Draft:
+    """Draft a reply to a complaint in the customer's language, structured and cited."""
+    return default_assistant().draft(
+        text, language=language, customer_name=customer_name, agent_name=agent_name, company=company,
+        register=register,
+    )
+
+
+def review_reply(reply: str, *, complaint: str | None = None, language: str | None = None) -> Scorecard:
+    """Score a reply against the rubric; criteria that cannot apply are ``passed=None``."""
+    return default_assistant().review(reply, complaint=complaint, language=language)

@@ -19,15 +19,12 @@ _SPECIAL = {"ø": "o", "æ": "ae", "œ": "oe", "ß": "ss", "ł": "l", "đ": "d",
 
 
 def fold_char(ch: str) -> str:
-    low = ch.casefold()
     out = []
-    for c in low:
+    for c in unicodedata.normalize("NFKD", ch).casefold():
         if c in _SPECIAL:
             out.append(_SPECIAL[c])
-            continue
-        for d in unicodedata.normalize("NFKD", c):
-            if not unicodedata.combining(d):
-                out.append(d)
+        elif not unicodedata.combining(c):
+            out.append(c)
     return "".join(out)
 
 
@@ -102,3 +99,18 @@ def find_cues(pattern: re.Pattern[str] | None, folded: Folded) -> list[CueMatch]
         start, end = folded.span(m.start(), m.end())
         out.append(CueMatch(start, end, folded.original[start:end]))
     return out
+
+
+_BOUNDARY = re.compile(r"[.!?…]+(?=\s|$)|\n")
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the sentence around ``text[start:end]`` (a period inside "1.850" is no boundary)."""
+    left = 0
+    for m in _BOUNDARY.finditer(text, 0, start):
+        left = m.end()
+    m = _BOUNDARY.search(text, end)
+    right = m.end() if m else len(text)
+    while left < right and text[left].isspace():
+        left += 1
+    return left, right
