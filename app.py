@@ -621,17 +621,21 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 7860,
     *,
+    config: Any = None,
     assistant: Any = None,
     store: Store | None = None,
     log_level: str = "info",
 ) -> None:
-    """Load the models once, then serve the web app and the REST API until interrupted."""
+    """Load the models once, then serve the web app and the REST API until interrupted.
+
+    ``config`` (an ``assistant.config.Config``) configures a new assistant; ``assistant`` passes a ready one.
+    """
     import uvicorn
 
     from assistant.pipeline import Assistant
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    assistant = assistant or Assistant()
+    assistant = assistant or Assistant(config)
     store = store or Store()
     print("complaint-assistant: loading models and the guideline index…", flush=True)
     started = time.perf_counter()
