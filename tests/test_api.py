@@ -255,3 +255,29 @@ def test_ui_errors_are_escaped_and_internals_hidden(caplog: pytest.LogCaptureFix
     assert "secret" not in info.value.message and "request id" in info.value.message
     request_id = info.value.message.split("request id ")[1].split(")")[0]
     assert any(request_id in r.getMessage() for r in caplog.records)
+
+
+def test_highlight_names_each_segment_by_its_narrowest_evidence() -> None:
+    from app import highlight
+
+    text = "Takk! Du får svar innen fredag."
+    card = Scorecard(
+        "nb",
+        0.5,
+        False,
+        (
+            CriterionResult("thanks_customer", True, 1.0, (Evidence(0, 4, "Takk"),)),
+            CriterionResult("next_steps", True, 1.0, (Evidence(6, 31, text[6:31]),)),
+            CriterionResult("timeframe", True, 1.0, (Evidence(18, 30, "innen fredag"),)),
+            CriterionResult("apology", False, 1.0, ()),
+        ),
+    )
+    segments = highlight(text, card)
+    assert "".join(s for s, _ in segments) == text  # nothing lost or repeated
+    assert segments == [
+        ("Takk", "thanks_customer"),
+        ("! ", None),
+        ("Du får svar ", "next_steps"),
+        ("innen fredag", "timeframe"),
+        (".", "next_steps"),
+    ]
