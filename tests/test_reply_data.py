@@ -38,7 +38,7 @@ CRITERIA = (
 )
 # Only these two criteria can be "not applicable"; every other one is decidable from the reply alone.
 NULLABLE = {"empathy_before_apology", "language_matches"}
-REQUIRED_LANGUAGES = ("nb", "nn", "ru", "nl", "en", "de", "sv", "da", "fr", "pl")
+REQUIRED_LANGUAGES = ("nb", "nn", "ru", "nl", "en", "de", "sv", "da", "fr", "pl", "uk", "es", "fi")
 QUALITIES = ("good", "mixed", "poor")
 PER_QUALITY = 8  # per required language, over both splits
 KEYS = {"id", "lang", "complaint", "reply", "quality", "labels"}
