@@ -208,6 +208,30 @@ def test_no_test_case_is_a_translation_of_a_dev_case():
     assert clashes == []
 
 
+def _probes(text: str) -> list[str]:
+    """Distinctive pieces of a complaint: the opening of each long sentence, or the whole text when short."""
+    sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if len(s.strip()) > 35]
+    return [s[:40] for s in sentences] or [text]
+
+
+def test_test_split_is_not_copied_into_other_data():
+    # Cue lists, examples and other eval sets are tuned by their owners; a test complaint copied into any of
+    # them would be measured on text the product was fitted to.
+    repo = DATA.parent.parent.parent
+    sources = [*(repo / "prompts").rglob("*.yaml"), *(repo / "tests").rglob("*.py")]
+    sources += [p for p in (repo / "eval" / "data").rglob("*") if p.is_file() and DATA not in p.parents]
+    corpus = {p: p.read_text(encoding="utf-8", errors="ignore") for p in sources if p.suffix != ".pyc"}
+    corpus.pop(Path(__file__).resolve(), None)
+    copied = [
+        (row["id"], probe, str(path.relative_to(repo)))
+        for row in ROWS["test"]
+        for probe in _probes(row["text"])
+        for path, text in corpus.items()
+        if probe in text
+    ]
+    assert copied == [], "test complaints found in other data; move the copy to dev or write a new case"
+
+
 def test_every_supported_language_has_enough_cases():
     counts = collections.Counter(row["lang"] for _, row in ALL)
     for code in language_codes():
