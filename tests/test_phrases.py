@@ -147,3 +147,25 @@ def test_named_greetings_only_use_the_name_slot(lang):
             assert set(SLOT.findall(text)) <= {"customer_name"}, f"{lang} {path}"
             if ".anonymous" in path:
                 assert not SLOT.findall(text), f"{lang} {path}"
+
+
+@pytest.fixture(scope="module")
+def detector():
+    from assistant.language import default_detector
+
+    return default_detector()
+
+
+@pytest.mark.parametrize("lang", BANKS)
+def test_every_template_reads_as_its_language(detector, lang):
+    """Each sentence template, filled, is detected as the bank's language on its own (catches stray words
+    from a neighbour language, e.g. a Danish-looking Bokmål sentence)."""
+    bank = load_phrasebank(lang)
+    values = {slot: bank.placeholders[slot] for slot in SLOTS}
+    values.update(order_number="A-48213", amount="1 249,50", date="14.03.2025", product="Moccamaster KBG")
+    for path, register, text in _templates(lang):
+        if path.startswith(("greeting", "closing")):
+            continue  # a salutation alone is too short to tell nb from da
+        filled = SLOT.sub(lambda m: values[m.group(1)], text)
+        guess = detector.detect(filled)
+        assert guess.language == lang, f"{lang} {path} ({register}): {guess.language} for {filled!r}"
