@@ -158,7 +158,9 @@ class Analyzer:
         best_sentence = per_label[1:].max(axis=0) if len(per_label) > 1 else whole
         w = self.settings.sentence_weight
         scores = (1 - w) * whole + w * best_sentence
-        scores = scores + np.array([bonus.get(label, 0.0) for label in labels.ids], dtype=np.float32)
+        bias = self.settings.bias
+        scores = scores + np.array([bonus.get(label, 0.0) + bias.get(label, 0.0) for label in labels.ids],
+                                   dtype=np.float32)
         order = np.argsort(-scores, kind="stable")
         best, second = float(scores[order[0]]), float(scores[order[1]]) if len(order) > 1 else -1.0
         z = np.exp((scores - scores.max()) / self.settings.temperature)

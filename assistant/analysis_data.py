@@ -35,6 +35,7 @@ class ClassifierSettings(Strict):
     caps_anger_bonus: float = 0.03
     exclamation_bonus: float = 0.01
     temperature: float = 0.01
+    bias: dict[str, float] = {}  # added to a topic's or mood's score: corrects labels the examples under-serve
 
 
 class AnalysisConfig(Strict):
