@@ -82,7 +82,11 @@ def _params():
 
 @pytest.mark.parametrize(("split", "row"), _params())
 def test_record_schema(split, row, passage_ids):
-    assert set(row) == KEYS, f"keys {sorted(set(row) ^ KEYS)} differ"
+    assert KEYS <= set(row) <= KEYS | {"injection"}, f"keys {sorted(set(row) ^ KEYS)} differ"
+    if "injection" in row["hard"]:
+        assert row.get("injection") and row["injection"] in row["text"], "injection: the injected text, verbatim"
+    else:
+        assert "injection" not in row
     assert row["lang"] in language_codes()
     assert re.fullmatch(rf"{row['lang']}-\d{{3}}", row["id"]), "id must be <lang>-NNN"
     assert isinstance(row["text"], str) and row["text"].strip() == row["text"] and row["text"]
