@@ -281,3 +281,26 @@ def test_highlight_names_each_segment_by_its_narrowest_evidence() -> None:
         ("innen fredag", "timeframe"),
         (".", "next_steps"),
     ]
+
+
+def test_web_app_login_from_environment(fake: FakeAssistant, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import create_app
+    from assistant.api import credentials_from_env
+
+    monkeypatch.setenv("COMPLAINT_ASSISTANT_USER", "agent")
+    monkeypatch.setenv("COMPLAINT_ASSISTANT_PASSWORD", "pw")
+    client = TestClient(create_app(fake, Store(":memory:"), credentials=credentials_from_env()))
+    assert client.get("/config").status_code == 401  # the Gradio UI
+    assert client.get("/api/health").status_code == 401  # and the REST API
+    assert client.post("/login", data={"username": "agent", "password": "nope"}).status_code != 200
+    assert client.post("/login", data={"username": "agent", "password": "pw"}).status_code == 200
+    assert client.get("/config").status_code == 200
+    assert client.get("/api/health", auth=("agent", "pw")).status_code == 200
+
+
+def test_no_login_without_both_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.api import credentials_from_env
+
+    monkeypatch.setenv("COMPLAINT_ASSISTANT_USER", "agent")
+    monkeypatch.delenv("COMPLAINT_ASSISTANT_PASSWORD", raising=False)
+    assert credentials_from_env() is None
