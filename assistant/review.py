@@ -1,0 +1,372 @@
+"""Score a reply against the rubric: one verdict per criterion, with evidence spans and the guideline behind it.
+
+The rubric (``prompts/rubric.yaml``) says what each criterion is, which guideline passages it comes from, its
+weight and kind; ``prompts/review/<lang>.yaml`` gives, per criterion, labelled example sentences, counter-examples
+and precise lexical cues (regular expressions) in that language. Nothing here knows a language or a criterion by
+name: a team adds a criterion by adding it to the rubric and giving it examples in the language files.
+
+How a verdict is reached:
+
+* ``present`` criteria (the reply should do it) and ``absent`` ones (faults) classify every sentence of the reply.
+  Each criterion has a small logistic-regression classifier over the multilingual sentence embeddings, trained
+  once on the example sentences of *all* languages (so a paraphrase in any language is recognised) against its
+  counter-examples, a pool of neutral sentences and the other criteria's examples. A cue match decides on its own.
+* ``order`` criteria compare where two others are first shown (empathy before the first apology); they do not
+  apply when the later one is absent.
+* ``language`` criteria compare the reply's language with the complaint's; they do not apply without a complaint.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import Field
+
+from .embedding import Embedder
+from .errors import InputError, ResourceError
+from .resources import Strict, load_model, normalize_language, prompts_dir
+from .types import CriterionResult, Evidence, LanguageGuess, Scorecard
+
+Detector = Callable[[str], LanguageGuess]
+
+_CUE_CONFIDENCE = 0.95
+_SENTENCE = re.compile(r"[^\n.!?…]*(?:[.!?…]+[\"'»”)]*|\n|$)")
+
+
+class Criterion(Strict):
+    """One rubric criterion (``prompts/rubric.yaml``)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    description: str
+    guideline: tuple[str, ...]  # passage ids of the corpus
+    weight: float = Field(ge=0)
+    kind: Literal["required", "bonus", "auto_fail"]
+    check: Literal["present", "absent", "order", "language"] = "present"
+    first: str | None = None  # order: the criterion that must be shown first ...
+    then: str | None = None  # ... before this one; not applicable when ``then`` is not shown
+    threshold: float = Field(0.5, gt=0, le=1)  # classifier probability that counts as shown
+    overlaps: tuple[str, ...] = ()  # criteria whose examples may also show this one (not used as negatives)
+    complaint_similarity: float | None = None  # with a complaint: a sentence this close to it shows the criterion
+
+
+class Rubric(Strict):
+    criteria: tuple[Criterion, ...]
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+
+class CriterionText(Strict):
+    """What a language file says about one criterion."""
+
+    name: str | None = None
+    description: str | None = None
+    examples: tuple[str, ...] = ()  # sentences that show the criterion
+    counter: tuple[str, ...] = ()  # near misses that do not
+    cues: tuple[str, ...] = ()  # case-insensitive regular expressions that show it on their own
+
+
+class ReviewLanguage(Strict):
+    """``prompts/review/<lang>.yaml``."""
+
+    language: str
+    neutral: tuple[str, ...] = ()  # sentences that show no criterion (greetings, sign-offs, facts)
+    criteria: dict[str, CriterionText]
+
+
+@dataclass(frozen=True)
+class RubricData:
+    rubric: Rubric
+    languages: dict[str, ReviewLanguage]  # keyed by language code
+
+
+def load_rubric(folder: Path | None = None) -> RubricData:
+    """Read and cross-check the rubric and every ``review/<lang>.yaml`` under ``folder`` (default prompts/)."""
+    folder = folder or prompts_dir()
+    rubric_path = folder / "rubric.yaml"
+    rubric = load_model(Rubric, rubric_path)
+    ids = [c.id for c in rubric.criteria]
+    if len(set(ids)) != len(ids):
+        raise ResourceError(f"{rubric_path}: criteria: duplicate ids in {ids}")
+    for c in rubric.criteria:
+        if c.check == "order" and (c.first not in ids or c.then not in ids):
+            raise ResourceError(f"{rubric_path}: {c.id}: an order check needs `first` and `then` criteria ids")
+        unknown = set(c.overlaps) - set(ids)
+        if unknown:
+            raise ResourceError(f"{rubric_path}: {c.id}.overlaps: unknown criteria {sorted(unknown)}")
+    langs: dict[str, ReviewLanguage] = {}
+    for path in sorted((folder / "review").glob("*.yaml")):
+        data = load_model(ReviewLanguage, path)
+        if data.language != path.stem:
+            raise ResourceError(f"{path}: language: {data.language!r} does not match the file name")
+        for key, text in data.criteria.items():
+            if key not in ids:
+                raise ResourceError(f"{path}: criteria.{key}: not a criterion of {rubric_path}")
+            for i, cue in enumerate(text.cues):
+                try:
+                    re.compile(cue)
+                except re.error as exc:
+                    raise ResourceError(f"{path}: criteria.{key}.cues[{i}]: bad pattern {cue!r}: {exc}") from exc
+        langs[data.language] = data
+    for c in rubric.criteria:
+        if c.check in ("present", "absent") and not any(lg.criteria.get(c.id, CriterionText()).examples
+                                                          for lg in langs.values()):
+            raise ResourceError(f"{folder / 'review'}: criterion {c.id!r} has no example sentences in any language")
+    return RubricData(rubric, langs)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+
+
+def split_sentences(text: str) -> list[_Span]:
+    """Sentence (and line) spans of ``text``, trimmed of surrounding white space; empty ones dropped."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        start, end = match.start(), match.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if any(ch.isalnum() for ch in text[start:end]):
+            spans.append(_Span(start, end))
+    return spans
+
+
+def _word_end(text: str, end: int) -> int:
+    """Extend a cue match that stops inside a word ("irriter" of "irriterende") to the end of that word."""
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return end
+
+
+def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 10.0, steps: int = 25) -> np.ndarray:
+    """Class-balanced, L2-regularised logistic regression by Newton's method; deterministic. Returns w (d+1)."""
+    xb = np.hstack([x, np.ones((len(x), 1))]).astype(np.float64)
+    pos = max(1, int(y.sum()))
+    neg = max(1, len(y) - pos)
+    sample_w = np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * neg))
+    w = np.zeros(xb.shape[1])
+    reg = np.full(xb.shape[1], l2)
+    reg[-1] = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(xb @ w)))
+        grad = xb.T @ (sample_w * (p - y)) + reg * w
+        hess = (xb.T * (sample_w * p * (1 - p))) @ xb + np.diag(reg + 1e-6)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+def _default_detector(text: str) -> LanguageGuess:
+    """The project's detector when it is installed; langdetect (seeded) as a stand-in until then."""
+    try:
+        from .language import detect_language
+    except ImportError:
+        return _langdetect_guess(text)
+    return detect_language(text)
+
+
+def _langdetect_guess(text: str) -> LanguageGuess:
+    from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+    from .types import LanguageScore
+
+    DetectorFactory.seed = 0
+    try:
+        found = detect_langs(text)
+    except LangDetectException:
+        return LanguageGuess(None, 0.0)
+    scored = []
+    for item in found:
+        try:
+            scored.append(LanguageScore(normalize_language(item.lang), float(item.prob)))
+        except ValueError:
+            continue
+    if not scored:
+        return LanguageGuess(None, 0.0)
+    return LanguageGuess(scored[0].language, scored[0].confidence, tuple(scored[1:]))
+
+
+class Reviewer:
+    """Scores replies against the rubric. Build once; the example sentences are embedded on first use.
+
+    >>> reviewer = Reviewer(embedder)                                        # doctest: +SKIP
+    >>> card = reviewer.review("Hei Kari, takk for at du sa fra ...", complaint="Pakken kom aldri.")  # +SKIP
+    >>> card.criterion("timeframe").passed                                   # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        embedder: Embedder,
+        language_detector: Detector | None = None,
+        rubric: RubricData | Path | None = None,
+    ) -> None:
+        self._embedder = embedder
+        self._detect = language_detector or _default_detector
+        self.data = rubric if isinstance(rubric, RubricData) else load_rubric(rubric)
+        self.rubric = self.data.rubric
+        self._models: dict[str, np.ndarray] | None = None
+        self._center: np.ndarray | None = None
+        self._scale = 1.0
+        self._cues: dict[str, list[re.Pattern[str]]] = {
+            c.id: [
+                re.compile(cue, re.IGNORECASE | re.MULTILINE)
+                for lang in self.data.languages.values()
+                for cue in lang.criteria.get(c.id, CriterionText()).cues
+            ]
+            for c in self.rubric.criteria
+        }
+
+    def criterion_text(self, criterion_id: str, language: str | None) -> tuple[str, str]:
+        """Name and description of a criterion in ``language`` when the language file has them, else English."""
+        criterion = self.rubric.criterion(criterion_id)
+        local = self.data.languages.get(language or "", None)
+        text = local.criteria.get(criterion_id) if local else None
+        return (text.name if text and text.name else criterion.name,
+                text.description if text and text.description else criterion.description)
+
+    def warm_up(self) -> None:
+        """Embed the example sentences and fit one classifier per criterion (once)."""
+        if self._models is not None:
+            return
+        sentences: list[str] = []
+        labels: list[tuple[str, str]] = []  # (criterion id or "" for neutral, "example"/"counter"/"neutral")
+        for lang in self.data.languages.values():
+            for text in lang.neutral:
+                sentences.append(text)
+                labels.append(("", "neutral"))
+            for cid, ctext in lang.criteria.items():
+                for text in ctext.examples:
+                    sentences.append(text)
+                    labels.append((cid, "example"))
+                for text in ctext.counter:
+                    sentences.append(text)
+                    labels.append((cid, "counter"))
+        vectors = self._embedder.embed_queries(sentences).astype(np.float64)
+        self._center = vectors.mean(axis=0)
+        self._scale = float((vectors - self._center).std()) or 1.0
+        x = (vectors - self._center) / self._scale
+        models = {}
+        for c in self.rubric.criteria:
+            if c.check not in ("present", "absent"):
+                continue
+            keep, y = [], []
+            for i, (cid, role) in enumerate(labels):
+                if cid == c.id:
+                    keep.append(i)
+                    y.append(1 if role == "example" else 0)
+                elif role != "counter" and cid not in c.overlaps:
+                    keep.append(i)
+                    y.append(0)
+            models[c.id] = _fit_logistic(x[keep], np.asarray(y, dtype=np.float64))
+        self._models = models
+
+    def review(self, reply: str, *, complaint: str | None = None, language: str | None = None) -> Scorecard:
+        """Score ``reply`` (optionally against the ``complaint`` it answers) on every rubric criterion."""
+        if not reply or not reply.strip():
+            raise InputError("the reply to review is empty")
+        self.warm_up()
+        assert self._models is not None and self._center is not None
+        reply_lang = normalize_language(language) if language else self._detect(reply).language
+        spans = split_sentences(reply)
+        probs: dict[str, np.ndarray] = {}
+        closeness = np.zeros(len(spans))  # cosine of each sentence with the complaint
+        if spans:
+            x = self._embedder.embed_queries([reply[s.start:s.end] for s in spans]).astype(np.float64)
+            xb = np.hstack([(x - self._center) / self._scale, np.ones((len(x), 1))])
+            probs = {cid: 1 / (1 + np.exp(-(xb @ w))) for cid, w in self._models.items()}
+            if complaint and complaint.strip() and any(c.complaint_similarity for c in self.rubric.criteria):
+                closeness = x @ self._embedder.embed_queries([complaint])[0].astype(np.float64)
+
+        found: dict[str, tuple[list[_Span], float]] = {}  # criterion -> (evidence spans, confidence shown)
+        for c in self.rubric.criteria:
+            if c.check in ("present", "absent"):
+                found[c.id] = self._find(reply, spans, probs.get(c.id), closeness, c)
+
+        results = []
+        for c in self.rubric.criteria:
+            results.append(self._verdict(c, reply, found, complaint, reply_lang))
+        return self._scorecard(reply_lang, results)
+
+    def _find(self, reply: str, spans: list[_Span], prob: np.ndarray | None, closeness: np.ndarray,
+              c: Criterion) -> tuple[list[_Span], float]:
+        """Where the reply shows criterion ``c`` (cue spans and classified sentences) and how sure that is."""
+        hits = [_Span(m.start(), _word_end(reply, m.end())) for cue in self._cues[c.id]
+                for m in cue.finditer(reply) if m.end() > m.start()]
+        best = float(prob.max()) if prob is not None and len(prob) else 0.0
+        sentences = [s for s, p in zip(spans, prob if prob is not None else [], strict=False) if p >= c.threshold]
+        if c.complaint_similarity is not None:
+            near = [s for s, sim in zip(spans, closeness, strict=True) if sim >= c.complaint_similarity]
+            sentences = sorted(set(sentences) | set(near), key=lambda s: s.start)
+            if near:
+                best = max(best, c.threshold)
+        evidence = list(hits)
+        for s in sentences:
+            if not any(s.start <= h.start < s.end for h in hits):
+                evidence.append(s)
+        evidence = sorted(set(evidence), key=lambda s: (s.start, s.end))
+        confidence = max(best, _CUE_CONFIDENCE) if hits else best
+        return evidence, confidence
+
+    def _verdict(self, c: Criterion, reply: str, found: Mapping[str, tuple[list[_Span], float]],
+                 complaint: str | None, reply_lang: str | None) -> CriterionResult:
+        def result(passed: bool | None, confidence: float, spans: list[_Span] = ()) -> CriterionResult:
+            evidence = tuple(Evidence(s.start, s.end, reply[s.start:s.end]) for s in spans)
+            return CriterionResult(c.id, passed, round(float(confidence), 3), evidence, c.guideline)
+
+        if c.check == "present":
+            spans, shown = found[c.id]
+            return result(True, shown, spans) if spans else result(False, 1 - shown)
+        if c.check == "absent":
+            spans, shown = found[c.id]
+            return result(False, shown, spans) if spans else result(True, 1 - shown)
+        if c.check == "order":
+            first_spans, first_conf = found.get(c.first or "", ([], 0.0))
+            then_spans, then_conf = found.get(c.then or "", ([], 0.0))
+            if not then_spans:
+                return result(None, 1 - then_conf)
+            then_at = then_spans[0]
+            before = [s for s in first_spans if s.start < then_at.start]
+            if before:
+                return result(True, min(first_conf, then_conf), [before[0], then_at])
+            return result(False, then_conf, [then_at])
+        # language
+        if not complaint or not complaint.strip():
+            return result(None, 1.0)
+        guess = self._detect(complaint)
+        if guess.language is None or reply_lang is None:
+            return result(None, 0.0)
+        if guess.language == reply_lang:
+            return result(True, guess.confidence)
+        close = any(alt.language == reply_lang and guess.confidence - alt.confidence < 0.2
+                    for alt in guess.alternatives)
+        if close:
+            return result(True, 0.5)
+        return result(False, guess.confidence)
+
+    def _scorecard(self, language: str | None, results: list[CriterionResult]) -> Scorecard:
+        total = gained = 0.0
+        passed = True
+        for c, r in zip(self.rubric.criteria, results, strict=True):
+            if r.passed is None:
+                continue
+            total += c.weight
+            gained += c.weight if r.passed else 0.0
+            if not r.passed and c.kind in ("required", "auto_fail"):
+                passed = False
+        score = round(gained / total, 4) if total else 0.0
+        return Scorecard(language, score, passed, tuple(results))
