@@ -170,9 +170,7 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         # isolation_level=None: transactions are opened explicitly in _transaction()
-        self._conn = sqlite3.connect(
-            str(self.path), timeout=timeout_s, isolation_level=None, check_same_thread=False
-        )
+        self._conn = sqlite3.connect(str(self.path), timeout=timeout_s, isolation_level=None, check_same_thread=False)
         self._conn.row_factory = sqlite3.Row
         # SQLite's lower() only folds ASCII; search must match "ПОСЫЛКА" to "посылка" and "ÆØÅ" to "æøå"
         self._conn.create_function("casefold", 1, _casefold, deterministic=True)
@@ -196,9 +194,7 @@ class Store:
 
     def _migrate(self) -> None:
         with self._transaction() as conn:
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT)"
-            )
+            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT)")
             row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
             current = row[0] or 0
             if current > len(MIGRATIONS):
