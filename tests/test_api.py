@@ -304,3 +304,13 @@ def test_no_login_without_both_variables(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("COMPLAINT_ASSISTANT_USER", "agent")
     monkeypatch.delenv("COMPLAINT_ASSISTANT_PASSWORD", raising=False)
     assert credentials_from_env() is None
+
+
+def test_upload_size_is_capped(fake: FakeAssistant) -> None:
+    from app import create_app
+
+    client = TestClient(create_app(fake, Store(":memory:")))
+    big = client.post("/gradio_api/upload", files={"files": ("big.csv", b"x" * (11 * 1024 * 1024), "text/csv")})
+    assert big.status_code == 413 and "maximum allowed size" in big.text
+    small = client.post("/gradio_api/upload", files={"files": ("small.csv", b"text\nhei\n", "text/csv")})
+    assert small.status_code == 200
