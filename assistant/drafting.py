@@ -26,7 +26,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -73,21 +73,30 @@ class CitationChooser:
         self._intent_vectors: np.ndarray | None = None
         self._passage_vectors: dict[tuple[str, str], np.ndarray] = {}
 
-    def choose(self, passages: Sequence[Passage]) -> dict[str, list[str]]:
-        """Section key -> ids of at most two passages; a second only when nearly as close as the best."""
+    def choose(
+        self,
+        passages: Sequence[Passage],
+        relevance: Mapping[str, float] | None = None,
+        similarity: Callable[[np.ndarray, Sequence[Passage]], np.ndarray] | None = None,
+    ) -> dict[str, list[str]]:
+        """Section key -> ids of at most two passages; a second only when nearly as close as the best.
+
+        ``relevance`` (passage id -> bonus) adds how well a passage fits the complaint itself, so that among
+        passages serving a section's intent equally well the one about this complaint's problem is cited.
+        ``similarity(intent_vectors, passages)`` replaces the plain cosine (the retriever's language-centred
+        one, say); without it the passages are embedded here, once each.
+        """
         if not passages or not self._intents:
             return {key: [] for key in self._intents}
         if self._intent_vectors is None:
             self._intent_vectors = np.asarray(
                 self._embedder.embed_queries(list(self._intents.values())), dtype=np.float32)
-        keys = [(p.id, hashlib.sha1(p.text.encode()).hexdigest()) for p in passages]
-        missing = [(k, p) for k, p in zip(keys, passages, strict=True) if k not in self._passage_vectors]
-        if missing:
-            texts = [f"{p.heading}. {p.text}" if p.heading else p.text for _, p in missing]
-            vectors = np.asarray(self._embedder.embed_documents(texts), dtype=np.float32)
-            self._passage_vectors.update({k: v for (k, _), v in zip(missing, vectors, strict=True)})
-        docs = np.stack([self._passage_vectors[k] for k in keys])
-        sims = self._intent_vectors @ docs.T
+        if similarity is not None:
+            sims = np.asarray(similarity(self._intent_vectors, passages), dtype=np.float32)
+        else:
+            sims = self._intent_vectors @ self._passage_matrix(passages).T
+        if relevance:
+            sims = sims + np.array([relevance.get(p.id, 0.0) for p in passages], dtype=np.float32)
         margin = load_sections().rules.second_citation_margin
         chosen: dict[str, list[str]] = {}
         for row, key in enumerate(self._intents):
@@ -97,6 +106,15 @@ class CitationChooser:
             ids += [passages[j].id for j in order[1:MAX_CITATIONS] if best - float(sims[row, j]) <= margin]
             chosen[key] = ids
         return chosen
+
+    def _passage_matrix(self, passages: Sequence[Passage]) -> np.ndarray:
+        keys = [(p.id, hashlib.sha1(p.text.encode()).hexdigest()) for p in passages]
+        missing = [(k, p) for k, p in zip(keys, passages, strict=True) if k not in self._passage_vectors]
+        if missing:
+            texts = [f"{p.heading}. {p.text}" if p.heading else p.text for _, p in missing]
+            vectors = np.asarray(self._embedder.embed_documents(texts), dtype=np.float32)
+            self._passage_vectors.update({k: v for (k, _), v in zip(missing, vectors, strict=True)})
+        return np.stack([self._passage_vectors[k] for k in keys])
 
 
 def choose_citations(

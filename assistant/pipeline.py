@@ -17,7 +17,7 @@ from pathlib import Path
 from .analysis import Analyzer
 from .config import Config
 from .corpus import SUFFIXES, Corpus, combine_corpora, load_corpus
-from .drafting import choose_citations, compose_draft, passages_for, phrasebank_languages, section_intents
+from .drafting import CitationChooser, compose_draft, passages_for, phrasebank_languages, section_intents
 from .embedding import Embedder, load_embedder
 from .errors import InputError
 from .inputs import check_text
@@ -29,6 +29,8 @@ from .types import Draft, LanguageGuess, Passage, Scorecard
 
 log = logging.getLogger(__name__)
 MAX_DOCUMENT_BYTES = 5_000_000
+INTENT_K = 3  # passages retrieved per section intent, added to the citation pool
+RELEVANCE_WEIGHT = 0.05  # bonus for the passage that best fits the complaint, beside intent cosine
 
 
 class Assistant:
@@ -48,6 +50,8 @@ class Assistant:
         self._retriever: Retriever | None = None
         self._analyzer: Analyzer | None = None
         self._reviewer: Reviewer | None = None
+        self._chooser: CitationChooser | None = None
+        self._intent_passages: tuple[str, list[Passage]] | None = None  # (corpus fingerprint, passages)
 
     # -- collaborators, loaded once ------------------------------------------------------------------
     @property
@@ -89,6 +93,37 @@ class Assistant:
     @property
     def corpus(self) -> Corpus:
         return self.retriever.corpus
+
+    @property
+    def chooser(self) -> CitationChooser:
+        with self._lock:
+            if self._chooser is None:
+                self._chooser = CitationChooser(self.embedder)
+            return self._chooser
+
+    def intent_passages(self) -> list[Passage]:
+        """The passages that best serve each section's intent, retrieved once per corpus."""
+        retriever = self.retriever
+        with self._lock:
+            cached = self._intent_passages
+            if cached is None or cached[0] != retriever.corpus.fingerprint:
+                found: dict[str, Passage] = {}
+                for intent in section_intents().values():
+                    for p in retriever.retrieve(intent, k=INTENT_K, language=None):
+                        found.setdefault(p.id, p)
+                cached = self._intent_passages = (retriever.corpus.fingerprint, list(found.values()))
+            return cached[1]
+
+    def cite(self, passages: list[Passage]) -> dict[str, list[Passage]]:
+        """Per section, the passages it cites: chosen by intent among the complaint's retrieved passages and
+        the passages retrieved for the section intents, preferring those that also fit the complaint."""
+        retrieved = {p.id for p in passages}
+        pool = passages + [p for p in self.intent_passages() if p.id not in retrieved]
+        top = max((p.score for p in passages), default=0.0)
+        relevance = {p.id: RELEVANCE_WEIGHT * p.score / top for p in passages} if top > 0 else {}
+        with self._lock:  # the chooser's caches are plain dicts
+            choice = self.chooser.choose(pool, relevance, similarity=self.retriever.similarity)
+        return passages_for(choice, pool)
 
     def _load_corpus(self) -> Corpus:
         corpora = [load_corpus(self.config.corpus_dir, detect=self._language_of)]
@@ -149,7 +184,7 @@ class Assistant:
             reply_language, is_fallback = normalize_language(self.config.fallback_language), True
         passages = self.retriever.retrieve(text, k=self.config.retrieve_k, language=requested)
         analysis = self.analyzer.analyze(text, requested)
-        chosen = passages_for(choose_citations(section_intents(), passages, self.embedder), passages)
+        chosen = self.cite(passages)
         gloss_language = normalize_language(agent_language or self.config.agent_language)
         draft = compose_draft(
             text,

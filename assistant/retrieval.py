@@ -84,6 +84,7 @@ class Retriever:
         self.embedder = embedder
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self._langs = np.array([p.language for p in corpus.passages])
+        self._row = {p.id: i for i, p in enumerate(corpus.passages)}
         self._vectors, self._corpus_mean = centre_by_language(self._load_vectors(), list(self._langs))
         self._bm25 = bm25s.BM25()
         self._bm25.index([tokenize(passage_text(p), p.language) for p in corpus.passages], show_progress=False)
@@ -111,6 +112,13 @@ class Retriever:
     def retrieve(self, text: str, k: int = 5, language: str | None = None) -> list[Passage]:
         """The ``k`` passages that best fit ``text``, best first, each with its score and why it matched."""
         return self.rank(text, self.embedder.embed_queries([text])[0], k=k, language=language)
+
+    def similarity(self, query_vectors: np.ndarray, passages: Sequence[Passage]) -> np.ndarray:
+        """Language-centred cosine of each query vector with each of ``passages`` (of this corpus)."""
+        rows = [self._row[p.id] for p in passages]
+        queries = np.atleast_2d(query_vectors) - self._corpus_mean
+        queries /= np.maximum(np.linalg.norm(queries, axis=1, keepdims=True), 1e-12)
+        return queries @ self._vectors[rows].T
 
     def rank(self, text: str, query_vector: np.ndarray, *, k: int, language: str | None) -> list[Passage]:
         if k < 1:
