@@ -33,6 +33,9 @@ MAX_CHARS = 4000  # longer complaints are analysed on their first part
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
+REMEDY = "_remedy"  # internal label of remedy demands; never reported
+
+
 @dataclass(frozen=True)
 class _Labels:
     """Embedded examples of one label set (topics or moods)."""
@@ -81,13 +84,19 @@ class Analyzer:
 
     def _embed(self, kind: str, exclude: tuple[str, ...]) -> _Labels:
         ids = tuple(d.id for d in getattr(self.resources.config, kind) if d.id not in exclude)
+        if kind == "topics":
+            ids += (REMEDY,)
         texts: list[str] = []
         owner: list[int] = []
         for code in sorted(self.resources.languages):
-            for label, data in getattr(self.resources.languages[code], kind).items():
+            lang = self.resources.languages[code]
+            for label, data in getattr(lang, kind).items():
                 if label in ids:
                     texts.extend(data.examples)
                     owner.extend([ids.index(label)] * len(data.examples))
+            if kind == "topics":
+                texts.extend(lang.remedy_requests)
+                owner.extend([ids.index(REMEDY)] * len(lang.remedy_requests))
         vectors = self.embedder.embed_queries(texts) if texts else np.zeros((0, 1), np.float32)
         return _Labels(ids, np.asarray(vectors, dtype=np.float32), np.asarray(owner, dtype=np.int64))
 
@@ -154,6 +163,12 @@ class Analyzer:
             if cols.shape[1]:
                 top = np.sort(cols, axis=1)[:, -min(k, cols.shape[1]) :]
                 per_label[:, j] = top.mean(axis=1)
+        if REMEDY in labels.ids:
+            # Remedy demands say what the customer wants, not what went wrong: drop those sentences, then the label.
+            r = labels.ids.index(REMEDY)
+            keep = [0] + [i for i in range(1, len(per_label)) if int(np.argmax(per_label[i])) != r]
+            per_label = np.delete(per_label[keep], r, axis=1)
+            labels = _Labels(labels.ids[:r] + labels.ids[r + 1 :], labels.vectors, labels.owner)
         whole = per_label[0]
         best_sentence = per_label[1:].max(axis=0) if len(per_label) > 1 else whole
         w = self.settings.sentence_weight

@@ -74,6 +74,9 @@ class LanguageAnalysis(Strict):
     flags: dict[str, LabelData] = {}
     facts: FactData = FactData()
     injection: tuple[str, ...] = ()  # phrases that try to instruct the assistant (those sentences are ignored)
+    # Sentences that demand a remedy ("give me my money back"): they say what the customer wants, not what
+    # went wrong, so a sentence closest to these does not decide the topic.
+    remedy_requests: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one instance per data folder
