@@ -30,6 +30,7 @@ from .types import Analysis, Fact, Flag
 __all__ = ["Analyzer", "extract_facts"]
 
 MAX_CHARS = 4000  # longer complaints are analysed on their first part
+_SHOUTED_WORD = re.compile(r"(?<!\w)[^\W\d_a-zß-ÿа-яё]{3,}(?!\w)")  # "NOW", "NÅ", "СЕЙЧАС" amid lower case
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
@@ -119,15 +120,19 @@ class Analyzer:
             if label not in mood_bonus and find_cues(pattern, folded):
                 mood_bonus[label] = self.settings.cue_bonus
         shouting = _caps_ratio(text) > 0.6
-        exclaims = text.count("!") >= 3 or "!!" in text
+        exclaims = text.count("!") >= 3 or "!!" in text or ("!" in text and _SHOUTED_WORD.search(text) is not None)
         for label in ("angry", "hostile"):
             if label in self._moods.ids:
                 bonus = self.settings.caps_anger_bonus * shouting + self.settings.exclamation_bonus * exclaims
                 mood_bonus[label] = mood_bonus.get(label, 0.0) + bonus
-        mood, mood_conf = self._classify(self._moods, vectors, mood_bonus, self.settings.mood_min_score,
-                                         self.settings.mood_min_margin, fallback="unknown")
         facts = find_facts(original, self.resources, language)
         flags = self._flags(folded, cue_langs, facts, language)
+        for flag in flags:
+            told = self.resources.config.mood_from_flags.get(flag.id)
+            if told and told not in mood_bonus:
+                mood_bonus[told] = self.settings.cue_bonus
+        mood, mood_conf = self._classify(self._moods, vectors, mood_bonus, self.settings.mood_min_score,
+                                         self.settings.mood_min_margin, fallback="unknown")
         return Analysis(topic, topic_conf, mood, mood_conf, flags, facts)
 
     def display_name(self, kind: str, label: str, language: str | None = None) -> str:

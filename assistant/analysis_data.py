@@ -45,6 +45,7 @@ class AnalysisConfig(Strict):
     currencies: dict[str, Currency]
     classifier: ClassifierSettings = ClassifierSettings()
     mood_cues: dict[str, tuple[str, ...]] = {}  # language-neutral mood cues (emoji)
+    mood_from_flags: dict[str, str] = {}  # a flag that tells of a mood, e.g. a legal threat of anger
     brands: tuple[str, ...] = ()  # brand names that mark a product name (case-sensitive)
 
 
@@ -112,6 +113,8 @@ def _load(folder: str) -> AnalysisResources:
     config = load_model(AnalysisConfig, root / "analysis.yaml")
     ids = {kind: {d.id for d in getattr(config, kind)} for kind in ("topics", "moods", "flags")}
     _check(root / "analysis.yaml", "mood_cues", set(config.mood_cues), ids["moods"])
+    _check(root / "analysis.yaml", "mood_from_flags", set(config.mood_from_flags), ids["flags"])
+    _check(root / "analysis.yaml", "mood_from_flags", set(config.mood_from_flags.values()), ids["moods"])
     langs: dict[str, LanguageAnalysis] = {}
     for path in sorted((root / "analysis").glob("*.yaml")):
         data = load_model(LanguageAnalysis, path)
