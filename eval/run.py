@@ -1,12 +1,14 @@
 """``complaint-assistant eval``: every quality figure, measured in one run, written to ``eval/RESULTS.md``.
 
     complaint-assistant eval --split test              # the report (never tune on what it shows)
-    complaint-assistant eval --split dev --limit 2     # smoke run (CI): two items per language
+    complaint-assistant eval --split dev --limit 2     # smoke run (CI): two items per language, no benchmark
 
 Sections: language ID (our detector, lingua and langdetect on the complaints and on the external lingua test
 data), analysis (topic, mood, flags, facts), retrieval (recall@5 and MRR of the labelled passages, overall and
 cross-lingual only), drafts (four sections, language of every section, facts carried, own review passed,
-injections without effect) and review calibration (per-criterion precision, recall, F1, Cohen's κ).
+injections without effect), review calibration (per-criterion precision, recall, F1, Cohen's κ) and, on full
+runs, the benchmark of ``eval/bench.py`` (latencies next to the query embedding, throughput, 100k retrieval, cold
+start, peak RSS).
 """
 
 from __future__ import annotations
@@ -231,6 +233,20 @@ def review_section(assistant, split: str, limit: int | None) -> str:
     return "## Review calibration\n\n" + review_eval.to_markdown(result) + "\n"
 
 
+# -- speed ---------------------------------------------------------------------------------------------------
+def bench_section() -> str:
+    import argparse
+
+    from eval import bench
+
+    args = argparse.Namespace(n=40, rounds=1, synthetic=100_000, cold_runs=2, threads=2)
+    result = {"device": bench.device_info()}
+    result["warm"] = bench.bench_warm(args)
+    result["synthetic"] = bench.bench_synthetic(args)
+    result["cold"] = bench.bench_cold(args)
+    return bench.markdown(result).replace("## Benchmarks", "## Speed and memory (`eval/bench.py`, 2 threads)")
+
+
 # -- report --------------------------------------------------------------------------------------------------
 def machine_line() -> str:
     try:
@@ -266,6 +282,7 @@ def main(assistant, *, split: str = "test", limit: int | None = None, output: Pa
         ("retrieval", lambda: retrieval_section(assistant, complaints)),
         ("drafts", lambda: draft_section(assistant, complaints)),
         ("review", lambda: review_section(assistant, split, limit)),
+        *([("speed", bench_section)] if not limit else []),
     ):
         t0 = time.perf_counter()
         print(f"eval: {title}…", file=sys.stderr, flush=True)
