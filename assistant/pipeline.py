@@ -178,7 +178,6 @@ class Assistant:
         detected = self.detector.detect(text)
         requested = normalize_language(language) if language else detected.language
         banks = phrasebank_languages()
-        notes: list[str] = []
         reply_language, is_fallback = requested, False
         if reply_language not in banks:
             reply_language, is_fallback = normalize_language(self.config.fallback_language), True
@@ -198,7 +197,6 @@ class Assistant:
             company=company,
             detected=detected,
             is_fallback=is_fallback,
-            notes=notes,
             gloss_language=gloss_language if gloss_language != reply_language and gloss_language in banks else None,
         )
         review = self.reviewer.review(draft.text, complaint=None if is_fallback else text, language=reply_language)
@@ -265,7 +263,11 @@ def draft_reply(
 ) -> Draft:
     """Draft a reply to a complaint in the customer's language, structured and cited."""
     return default_assistant().draft(
-        text, language=language, customer_name=customer_name, agent_name=agent_name, company=company,
+        text,
+        language=language,
+        customer_name=customer_name,
+        agent_name=agent_name,
+        company=company,
         register=register,
     )
 
