@@ -176,9 +176,10 @@ def _normalise_seed(text: str) -> str:
 
 
 def _analysis_seed(analysis: Analysis) -> str:
+    # Topic, mood and flags only: a figure slipped into the complaint (an injected "$500 refund") becomes a
+    # fact, and must not change even the wording of what is promised.
     flags = ",".join(sorted(f.id for f in analysis.flags))
-    facts = "|".join(f"{f.kind}={f.value}" for f in analysis.facts)
-    return f"{analysis.topic}\x1e{analysis.mood}\x1e{flags}\x1e{facts}"
+    return f"{analysis.topic}\x1e{analysis.mood}\x1e{flags}"
 
 
 # ---------------------------------------------------------------- public API
