@@ -175,11 +175,10 @@ def _normalise_seed(text: str) -> str:
     return " ".join(text.split())
 
 
-def _analysis_seed(analysis: Analysis) -> str:
-    # Topic, mood and flags only: a figure slipped into the complaint (an injected "$500 refund") becomes a
-    # fact, and must not change even the wording of what is promised.
-    flags = ",".join(sorted(f.id for f in analysis.flags))
-    return f"{analysis.topic}\x1e{analysis.mood}\x1e{flags}"
+def _analysis_seed(topic: str, mood: str, flags: set[str]) -> str:
+    # The resolved topic, mood and flags only: a figure slipped into the complaint (an injected "$500 refund")
+    # becomes a fact, and must not change even the wording of what is promised.
+    return f"{topic}\x1e{mood}\x1e{','.join(sorted(flags))}"
 
 
 # ---------------------------------------------------------------- public API
@@ -220,7 +219,7 @@ def compose_draft(
     name = customer_name or (by_kind.get("customer_name") or [None])[0]
     values: dict[str, str | None] = {k: (by_kind.get(k) or [None])[0] for k in FACT_SLOTS}
     values.update(customer_name=name, agent_name=agent_name, company=company, offer_amount=None)
-    seeds = {"text": _normalise_seed(complaint_text), "analysis": _analysis_seed(analysis)}
+    seeds = {"text": _normalise_seed(complaint_text), "analysis": _analysis_seed(topic, mood, flags)}
     fill = _Filler(bank, used_register, values, seeds)
 
     parts: dict[str, list[str]] = {}
