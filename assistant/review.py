@@ -172,33 +172,10 @@ def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 10.0, steps: int = 2
 
 
 def _default_detector(text: str) -> LanguageGuess:
-    """The project's detector when it is installed; langdetect (seeded) as a stand-in until then."""
-    try:
-        from .language import detect_language
-    except ImportError:
-        return _langdetect_guess(text)
+    """The project's language detector (one per process)."""
+    from .language import detect_language
+
     return detect_language(text)
-
-
-def _langdetect_guess(text: str) -> LanguageGuess:
-    from langdetect import DetectorFactory, LangDetectException, detect_langs
-
-    from .types import LanguageScore
-
-    DetectorFactory.seed = 0
-    try:
-        found = detect_langs(text)
-    except LangDetectException:
-        return LanguageGuess(None, 0.0)
-    scored = []
-    for item in found:
-        try:
-            scored.append(LanguageScore(normalize_language(item.lang), float(item.prob)))
-        except ValueError:
-            continue
-    if not scored:
-        return LanguageGuess(None, 0.0)
-    return LanguageGuess(scored[0].language, scored[0].confidence, tuple(scored[1:]))
 
 
 class Reviewer:

