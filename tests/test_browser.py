@@ -115,7 +115,11 @@ def _draft(page, text: str) -> str:
 
 
 def _table(page, elem_id: str) -> list[list[str]]:
-    """The rows a Gradio Dataframe shows (it renders a virtual list of rows, not a <tbody>)."""
+    """The rows a Gradio Dataframe shows (it renders a virtual list of rows, not a <tbody>).
+
+    Rows render after the component becomes visible (an accordion opening, say): wait for the first one.
+    """
+    page.wait_for_selector(f"#{elem_id} .virtual-row [role=gridcell]", timeout=30_000)
     return page.eval_on_selector_all(
         f"#{elem_id} .virtual-row",
         "rows => rows.map(r => [...r.querySelectorAll('[role=gridcell]')].map(c => c.innerText.trim()))",
