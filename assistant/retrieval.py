@@ -30,6 +30,8 @@ from .resources import languages
 from .types import Passage
 
 log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG, so its "Building index from tokens" reached every CLI user's stderr.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 INDEX_VERSION = "1"
 LEXICAL_WEIGHT = 0.1  # weight of the BM25 score beside the centred cosine

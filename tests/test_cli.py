@@ -43,6 +43,7 @@ def test_retrieve_json_contract(tmp_path):
     assert out.returncode == 0, out.stderr.decode()
     data = json.loads(out.stdout)
     assert data["language"] == "nb" and len(data["passages"]) == 3
+    assert "Building index" not in out.stderr.decode()  # bm25s's debug log stays out of the user's terminal
     for p in data["passages"]:
         assert {"id", "document", "language", "heading", "text", "score"} <= set(p)
 
