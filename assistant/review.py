@@ -11,6 +11,7 @@ How a verdict is reached:
   Each criterion has a small logistic-regression classifier over the multilingual sentence embeddings, trained
   once on the example sentences of *all* languages (so a paraphrase in any language is recognised) against its
   counter-examples, a pool of neutral sentences and the other criteria's examples. A cue match decides on its own.
+  The fitted weights are cached on disk by a hash of their inputs (``review_fit.py``), so a start reads them back.
 * ``order`` criteria compare where two others are first shown (empathy before the first apology); they do not
   apply when the later one is absent.
 * ``language`` criteria compare the reply's language with the complaint's; they do not apply without a complaint.
@@ -28,8 +29,10 @@ import numpy as np
 from pydantic import Field
 
 from .embedding import Embedder
+from .embedding import cache_dir as default_cache_dir
 from .errors import InputError, ResourceError
 from .resources import Strict, load_model, normalize_language, prompts_dir
+from .review_fit import Classifiers, load_classifiers
 from .types import CriterionResult, Evidence, LanguageGuess, Scorecard
 
 Detector = Callable[[str], LanguageGuess]
@@ -151,26 +154,6 @@ def _word_end(text: str, end: int) -> int:
     return end
 
 
-def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 10.0, steps: int = 25) -> np.ndarray:
-    """Class-balanced, L2-regularised logistic regression by Newton's method; deterministic. Returns w (d+1)."""
-    xb = np.hstack([x, np.ones((len(x), 1))]).astype(np.float64)
-    pos = max(1, int(y.sum()))
-    neg = max(1, len(y) - pos)
-    sample_w = np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * neg))
-    w = np.zeros(xb.shape[1])
-    reg = np.full(xb.shape[1], l2)
-    reg[-1] = 0.0
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-(xb @ w)))
-        grad = xb.T @ (sample_w * (p - y)) + reg * w
-        hess = (xb.T * (sample_w * p * (1 - p))) @ xb + np.diag(reg + 1e-6)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-6:
-            break
-    return w
-
-
 def _default_detector(text: str) -> LanguageGuess:
     """The project's language detector (one per process)."""
     from .language import detect_language
@@ -179,7 +162,8 @@ def _default_detector(text: str) -> LanguageGuess:
 
 
 class Reviewer:
-    """Scores replies against the rubric. Build once; the example sentences are embedded on first use.
+    """Scores replies against the rubric. Build once; the classifiers are fitted (or read from the cache) on
+    first use. ``cache_dir`` is where fitted weights are kept (default: the user cache; None: fit every time).
 
     >>> reviewer = Reviewer(embedder)                                        # doctest: +SKIP
     >>> card = reviewer.review("Hei Kari, takk for at du sa fra ...", complaint="Pakken kom aldri.")  # +SKIP
@@ -191,14 +175,14 @@ class Reviewer:
         embedder: Embedder,
         language_detector: Detector | None = None,
         rubric: RubricData | Path | None = None,
+        cache_dir: Path | None | Literal["default"] = "default",
     ) -> None:
         self._embedder = embedder
         self._detect = language_detector or _default_detector
         self.data = rubric if isinstance(rubric, RubricData) else load_rubric(rubric)
         self.rubric = self.data.rubric
-        self._models: dict[str, np.ndarray] | None = None
-        self._center: np.ndarray | None = None
-        self._scale = 1.0
+        self._cache_dir = default_cache_dir() if cache_dir == "default" else cache_dir
+        self._classifiers: Classifiers | None = None
         self._cues: dict[str, list[re.Pattern[str]]] = {
             c.id: [
                 re.compile(cue, re.IGNORECASE | re.MULTILINE)
@@ -217,55 +201,23 @@ class Reviewer:
                 text.description if text and text.description else criterion.description)
 
     def warm_up(self) -> None:
-        """Embed the example sentences and fit one classifier per criterion (once)."""
-        if self._models is not None:
-            return
-        sentences: list[str] = []
-        labels: list[tuple[str, str]] = []  # (criterion id or "" for neutral, "example"/"counter"/"neutral")
-        for lang in self.data.languages.values():
-            for text in lang.neutral:
-                sentences.append(text)
-                labels.append(("", "neutral"))
-            for cid, ctext in lang.criteria.items():
-                for text in ctext.examples:
-                    sentences.append(text)
-                    labels.append((cid, "example"))
-                for text in ctext.counter:
-                    sentences.append(text)
-                    labels.append((cid, "counter"))
-        vectors = self._embedder.embed_queries(sentences).astype(np.float64)
-        self._center = vectors.mean(axis=0)
-        self._scale = float((vectors - self._center).std()) or 1.0
-        x = (vectors - self._center) / self._scale
-        models = {}
-        for c in self.rubric.criteria:
-            if c.check not in ("present", "absent"):
-                continue
-            keep, y = [], []
-            for i, (cid, role) in enumerate(labels):
-                if cid == c.id:
-                    keep.append(i)
-                    y.append(1 if role == "example" else 0)
-                elif role != "counter" and cid not in c.overlaps:
-                    keep.append(i)
-                    y.append(0)
-            models[c.id] = _fit_logistic(x[keep], np.asarray(y, dtype=np.float64))
-        self._models = models
+        """Fit (or read back from the cache) one classifier per criterion, once."""
+        if self._classifiers is None:
+            self._classifiers = load_classifiers(self.data, self._embedder, self._cache_dir)
 
     def review(self, reply: str, *, complaint: str | None = None, language: str | None = None) -> Scorecard:
         """Score ``reply`` (optionally against the ``complaint`` it answers) on every rubric criterion."""
         if not reply or not reply.strip():
             raise InputError("the reply to review is empty")
         self.warm_up()
-        assert self._models is not None and self._center is not None
+        assert self._classifiers is not None
         reply_lang = normalize_language(language) if language else self._detect(reply).language
         spans = split_sentences(reply)
         probs: dict[str, np.ndarray] = {}
         closeness = np.zeros(len(spans))  # cosine of each sentence with the complaint
         if spans:
             x = self._embedder.embed_queries([reply[s.start:s.end] for s in spans]).astype(np.float64)
-            xb = np.hstack([(x - self._center) / self._scale, np.ones((len(x), 1))])
-            probs = {cid: 1 / (1 + np.exp(-(xb @ w))) for cid, w in self._models.items()}
+            probs = self._classifiers.probabilities(x)
             if complaint and complaint.strip() and any(c.complaint_similarity for c in self.rubric.criteria):
                 closeness = x @ self._embedder.embed_queries([complaint])[0].astype(np.float64)
 

@@ -353,3 +353,102 @@ def test_a_bad_cue_pattern_names_file_and_key(tmp_path):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ResourceError, match=r"nb\.yaml: criteria\.timeframe\.cues\[0\]"):
         load_rubric(folder)
+
+
+# --- the fitted classifiers are cached on disk ------------------------------------------------------------------
+
+
+class _HashEmbedder:
+    """Deterministic stand-in vectors (a seed from each text's hash); counts the sentences it embeds."""
+
+    def __init__(self, name: str = "hash-16") -> None:
+        self.name = name
+        self.embedded = 0
+
+    def embed_queries(self, texts):
+        import hashlib
+
+        import numpy as np
+
+        self.embedded += len(texts)
+        rows = [np.random.default_rng(int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)).normal(size=16)
+                for t in texts]
+        return np.asarray(rows, dtype=np.float32).reshape(len(texts), 16)
+
+    embed_documents = embed_queries
+
+
+def _cache_files(cache: Path) -> list[Path]:
+    return sorted((cache / "review").glob("*.npz"))
+
+
+def _probe(reviewer: Reviewer) -> dict:
+    card = reviewer.review("Hi Tom,\n\nI will call you on Friday to check that everything works.", language="en")
+    return {c.id: (c.passed, c.confidence) for c in card.criteria}
+
+
+def test_fitted_weights_are_cached_and_reused(tmp_path):
+    first_embedder = _HashEmbedder()
+    first = Reviewer(first_embedder, language_detector=lambda _: LanguageGuess("en", 1.0), cache_dir=tmp_path)
+    first.warm_up()
+    assert first_embedder.embedded > 1000  # fitted from every example sentence
+    assert len(_cache_files(tmp_path)) == 1
+
+    second_embedder = _HashEmbedder()
+    second = Reviewer(second_embedder, language_detector=lambda _: LanguageGuess("en", 1.0), cache_dir=tmp_path)
+    second.warm_up()
+    assert second_embedder.embedded == 0  # read back, nothing embedded
+    assert _probe(second) == _probe(first)
+
+
+def test_cache_is_rebuilt_when_an_input_changes(tmp_path):
+    cache = tmp_path / "cache"
+    Reviewer(_HashEmbedder(), cache_dir=cache).warm_up()
+    # another model id
+    other_model = _HashEmbedder("another-model")
+    Reviewer(other_model, cache_dir=cache).warm_up()
+    assert other_model.embedded > 1000
+    # one more example sentence in one language file
+    folder = _copy_prompts(tmp_path)
+    path = folder / "review" / "en.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["criteria"]["follow_up"]["examples"].append("I will ring you next Tuesday to hear how it went.")
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    edited = _HashEmbedder()
+    Reviewer(edited, rubric=folder, cache_dir=cache).warm_up()
+    assert edited.embedded > 1000
+    # a changed weight in the rubric
+    rubric = yaml.safe_load((folder / "rubric.yaml").read_text(encoding="utf-8"))
+    rubric["criteria"][0]["weight"] = 3
+    (folder / "rubric.yaml").write_text(yaml.safe_dump(rubric, allow_unicode=True), encoding="utf-8")
+    reweighted = _HashEmbedder()
+    Reviewer(reweighted, rubric=folder, cache_dir=cache).warm_up()
+    assert reweighted.embedded > 1000
+    assert len(_cache_files(cache)) == 4
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a numpy file", b"PK\x03\x04 truncated zip"],
+                         ids=["empty", "text", "zip"])
+def test_a_corrupt_cache_file_is_refitted_not_fatal(tmp_path, damage):
+    reference = Reviewer(_HashEmbedder(), language_detector=lambda _: LanguageGuess("en", 1.0), cache_dir=tmp_path)
+    expected = _probe(reference)
+    (path,) = _cache_files(tmp_path)
+    path.write_bytes(damage)
+    embedder = _HashEmbedder()
+    again = Reviewer(embedder, language_detector=lambda _: LanguageGuess("en", 1.0), cache_dir=tmp_path)
+    assert _probe(again) == expected
+    assert embedder.embedded > 1000  # refitted ...
+    assert path.stat().st_size > 1000  # ... and stored again
+    third = _HashEmbedder()
+    Reviewer(third, cache_dir=tmp_path).warm_up()
+    assert third.embedded == 0
+
+
+def test_a_cached_start_is_fast(tmp_path):
+    import time
+
+    Reviewer(_HashEmbedder(), cache_dir=tmp_path).warm_up()
+    start = time.perf_counter()
+    reviewer = Reviewer(_HashEmbedder(), cache_dir=tmp_path)
+    reviewer.warm_up()
+    assert time.perf_counter() - start < 1.0
