@@ -122,15 +122,18 @@ def highlight(text: str, card: Scorecard) -> list[tuple[str, str | None]]:
     return segments
 
 
-# -- the UI --------------------------------------------------------------------------------------------------
-def build_ui(assistant: Any, store: Store) -> gr.Blocks:
-    """The Gradio app: Draft, Review, Batch, Guidelines and History tabs over ``assistant`` and ``store``."""
-    lang_choices = _language_choices()
-    max_chars = int(assistant.config.max_chars)
-    agent_default = assistant.config.agent_language
+# -- handlers: each calls the library once and formats the result ------------------------------------------
+class Handlers:
+    """The app's event handlers over one ``assistant`` and ``store``; layout code wires them to components."""
 
-    # -- handlers (each: call the library, format the result) ------------------------------------------------
-    def draft_view(draft: Draft) -> list[Any]:
+    def __init__(self, assistant: Any, store: Store) -> None:
+        self.assistant = assistant
+        self.store = store
+        self.lang_choices = _language_choices()
+        self.max_chars = int(assistant.config.max_chars)
+
+    def draft_view(self, draft: Draft) -> list[Any]:
+        assistant = self.assistant
         passages = {p.id: p for p in draft.passages}
         guess = draft.detected
         detected = f"{_language_label(guess.language)} · confidence {guess.confidence:.2f}"
@@ -173,8 +176,8 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
         ]
 
     @guarded
-    def do_draft(text, language, customer, agent, company, register, agent_language):
-        draft = assistant.draft(
+    def draft(self, text, language, customer, agent, company, register, agent_language):
+        draft = self.assistant.draft(
             text,
             language=_or_none(language),
             customer_name=_or_none(customer),
@@ -183,58 +186,58 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
             register=_or_none(register),
             agent_language=_or_none(agent_language),
         )
-        draft_id = store.add_draft(text, draft.language, draft.to_dict(), agent=_or_none(agent))
+        draft_id = self.store.add_draft(text, draft.language, draft.to_dict(), agent=_or_none(agent))
         state = {"id": draft_id, "language": draft.language, "agent": _or_none(agent)}
-        return [*draft_view(draft), state, "", f"Draft #{draft_id} saved to history."]
+        return [*self.draft_view(draft), state, "", f"Draft #{draft_id} saved to history."]
 
     @guarded
-    def do_redraft(text, language, *rest):
+    def redraft(self, text, language, *rest):
         if not (text or "").strip():
             return [gr.skip()] * 14  # nothing drafted yet: the choice applies to the next draft
-        return do_draft(text, language, *rest)
+        return self.draft(text, language, *rest)
 
     @guarded
-    def do_check(reply, complaint, state):
+    def check(self, reply, complaint, state):
         if not (reply or "").strip():
             return "", None
         lang = (state or {}).get("language")
-        card = assistant.review(reply, complaint=_or_none(complaint), language=lang)
-        return score_line(card), scorecard_rows(assistant, card)
+        card = self.assistant.review(reply, complaint=_or_none(complaint), language=lang)
+        return score_line(card), scorecard_rows(self.assistant, card)
 
     @guarded
-    def do_rate(state, verdict, reason):
+    def rate(self, state, verdict, reason):
         if not state:
             raise gr.Error("Draft a reply first, then rate it.")
         if verdict not in ("useful", "not useful"):
             raise gr.Error("Choose 'useful' or 'not useful'.")
-        store.add_rating(state["id"], verdict == "useful", reason or "")
+        self.store.add_rating(state["id"], verdict == "useful", reason or "")
         return f"Rating saved for draft #{state['id']}."
 
     @guarded
-    def do_send(reply, complaint, state):
+    def send(self, reply, complaint, state):
         if not (reply or "").strip():
             raise gr.Error("There is no text to mark as sent.")
         state = state or {}
-        card = assistant.review(reply, complaint=_or_none(complaint), language=state.get("language"))
-        sent_id = store.add_sent(
+        card = self.assistant.review(reply, complaint=_or_none(complaint), language=state.get("language"))
+        sent_id = self.store.add_sent(
             reply, to_dict(card), draft_id=state.get("id"), language=card.language, agent=state.get("agent")
         )
         return f"Marked as sent (#{sent_id}) · {score_line(card)}"
 
     @guarded
-    def do_review(reply, complaint, language):
-        card = assistant.review(reply, complaint=_or_none(complaint), language=_or_none(language))
-        store.add_review(reply, to_dict(card), complaint=_or_none(complaint))
-        return score_line(card), highlight(reply, card), scorecard_rows(assistant, card)
+    def review(self, reply, complaint, language):
+        card = self.assistant.review(reply, complaint=_or_none(complaint), language=_or_none(language))
+        self.store.add_review(reply, to_dict(card), complaint=_or_none(complaint))
+        return score_line(card), highlight(reply, card), scorecard_rows(self.assistant, card)
 
     @guarded
-    def do_batch(file, kind, progress=gr.Progress()):  # noqa: B008 - gradio injects the tracker here
+    def batch(self, file, kind, progress=gr.Progress()):  # noqa: B008 - gradio injects the tracker here
         if not file:
             raise gr.Error("Upload a CSV or JSONL file first.")
         rows = batch.read_rows(Path(file), kind)
         progress((0, len(rows)), desc=f"{kind}ing {len(rows)} rows")
         results = batch.run_batch(
-            assistant, rows, kind, progress=lambda done, total: progress((done, total), unit="rows")
+            self.assistant, rows, kind, progress=lambda done, total: progress((done, total), unit="rows")
         )
         out = Path(tempfile.mkdtemp(prefix="batch-")) / f"{Path(file).stem}-{kind}-results.csv"
         batch.write_results(results, out)
@@ -257,8 +260,8 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
             chart("pass_rate_by_agent", "agent"),
         )
 
-    def corpus_choices() -> tuple[list[Any], list[Any]]:
-        corpus = assistant.corpus
+    def corpus_choices(self) -> tuple[list[Any], list[Any]]:
+        corpus = self.assistant.corpus
         langs = sorted({d.language for d in corpus.documents})
         return (
             [("All languages", AUTO), *[(_language_label(code), code) for code in langs]],
@@ -266,34 +269,34 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
         )
 
     @guarded
-    def do_passages(query, language, document):
+    def passages(self, query, language, document):
         lang, doc = _or_none(language), _or_none(document)
+        columns = ["score", "id", "language", "document", "heading", "text"]
         if (query or "").strip():
-            passages = assistant.retrieve(query, k=20)
-            columns = ["score", "id", "language", "document", "heading", "text"]
+            passages = self.assistant.retrieve(query, k=20)
             rows = [[round(p.score, 3), p.id, p.language, p.document, p.heading, p.text] for p in passages]
         else:
-            passages = assistant.corpus.passages
-            columns = ["score", "id", "language", "document", "heading", "text"]
+            passages = self.assistant.corpus.passages
             rows = [["", p.id, p.language, p.document, p.heading, p.text] for p in passages]
         keep = [r for r, p in zip(rows, passages, strict=True) if lang in (None, p.language)]
         keep = [r for r in keep if doc in (None, r[columns.index("document")])]
         return pd.DataFrame(keep, columns=columns)
 
     @guarded
-    def do_add_documents(files):
+    def add_documents(self, files):
         if not files:
             raise gr.Error("Choose one or more .txt or .md files first.")
-        added = assistant.add_documents([Path(f) for f in files])
-        langs, docs = corpus_choices()
-        corpus = assistant.corpus
+        added = self.assistant.add_documents([Path(f) for f in files])
+        langs, docs = self.corpus_choices()
+        corpus = self.assistant.corpus
         message = (
             f"Added {', '.join(added)}; re-indexed {len(corpus.passages)} passages "
             f"from {len(corpus.documents)} documents."
         )
-        return message, gr.update(choices=langs), gr.update(choices=docs), do_passages("", AUTO, AUTO)
+        return message, gr.update(choices=langs), gr.update(choices=docs), self.passages("", AUTO, AUTO)
 
-    def history_filters(kind, language, agent, search):
+    @staticmethod
+    def _history_filters(kind, language, agent, search) -> dict[str, str | None]:
         return {
             "kind": _or_none(kind),
             "language": _or_none(language),
@@ -302,8 +305,8 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
         }
 
     @guarded
-    def do_history(kind, language, agent, search):
-        entries = store.history(**history_filters(kind, language, agent, search))
+    def history(self, kind, language, agent, search):
+        entries = self.store.history(**self._history_filters(kind, language, agent, search))
         rows = [
             [
                 e.created_at[:19].replace("T", " "),
@@ -322,276 +325,279 @@ def build_ui(assistant: Any, store: Store) -> gr.Blocks:
         return pd.DataFrame(rows, columns=HISTORY_COLUMNS)
 
     @guarded
-    def do_export(kind, language, agent, search):
+    def export(self, kind, language, agent, search):
         out = Path(tempfile.mkdtemp(prefix="history-")) / "complaint-assistant-history.csv"
-        return gr.update(
-            value=str(store.export_csv(out, **history_filters(kind, language, agent, search))), visible=True
-        )
+        path = self.store.export_csv(out, **self._history_filters(kind, language, agent, search))
+        return gr.update(value=str(path), visible=True)
 
-    def status() -> str:
-        corpus = assistant.corpus
+    def status(self) -> str:
+        corpus = self.assistant.corpus
         return (
             f"Ready · {len(corpus.passages)} guideline passages from {len(corpus.documents)} documents · "
-            f"{len(lang_choices)} languages · texts up to {max_chars:,} characters"
+            f"{len(self.lang_choices)} languages · texts up to {self.max_chars:,} characters"
         )
 
-    # -- layout ----------------------------------------------------------------------------------------------
+    @guarded
+    def on_load(self):
+        langs, docs = self.corpus_choices()
+        return (
+            self.status(),
+            gr.update(choices=langs),
+            gr.update(choices=docs),
+            self.passages("", AUTO, AUTO),
+            self.history(AUTO, AUTO, "", ""),
+        )
+
+
+# -- layout: one function per tab, each building its components and wiring their events ----------------------
+def _draft_tab(h: Handlers, agent_default: str) -> None:
+    draft_state = gr.State(None)
+    with gr.Row():
+        with gr.Column(scale=3):
+            complaint = gr.Textbox(
+                label="Complaint",
+                lines=8,
+                max_lines=20,
+                max_length=h.max_chars,
+                elem_id="complaint",
+                placeholder="Paste the customer's message here",
+            )
+            with gr.Accordion("Details (optional)", open=False):
+                with gr.Row():
+                    customer = gr.Textbox(label="Customer name")
+                    agent = gr.Textbox(label="Agent name")
+                    company = gr.Textbox(label="Company")
+                with gr.Row():
+                    register = gr.Radio(
+                        [("Language default", AUTO), "formal", "informal"], value=AUTO, label="Register"
+                    )
+                    agent_language = gr.Dropdown(
+                        h.lang_choices, value=agent_default, label="Agent's language (for the gloss)"
+                    )
+            draft_btn = gr.Button("Draft reply", variant="primary", elem_id="draft-btn")
+        with gr.Column(scale=2):
+            detected = gr.Textbox(label="Detected language", lines=2, interactive=False, elem_id="detected")
+            language = gr.Dropdown(
+                [("Auto-detect", AUTO), *h.lang_choices],
+                value=AUTO,
+                label="Reply language (override)",
+                elem_id="language",
+            )
+            analysis = gr.Textbox(label="Topic and mood", interactive=False, elem_id="analysis")
+            flags = gr.Dataframe(
+                headers=["flag", "guideline", "evidence"],
+                label="Flags",
+                wrap=True,
+                interactive=False,
+                column_widths=["22%", "53%", "25%"],
+                elem_id="flags",
+            )
+            facts = gr.Dataframe(
+                headers=["fact", "value (verbatim)"],
+                label="Facts",
+                wrap=True,
+                interactive=False,
+                elem_id="facts",
+            )
+    with gr.Row():
+        draft_box = gr.Textbox(
+            label="Draft (edit before sending)",
+            lines=16,
+            max_lines=40,
+            max_length=h.max_chars,
+            buttons=["copy"],
+            elem_id="draft-text",
+            scale=1,
+        )
+        gloss_box = gr.Textbox(
+            label="Gloss in the agent's language",
+            lines=16,
+            max_lines=40,
+            interactive=False,
+            elem_id="gloss",
+            scale=1,
+        )
+    with gr.Row():
+        placeholders = gr.Textbox(label="Placeholders to fill", interactive=False, elem_id="placeholders")
+        notes = gr.Textbox(label="Notes for the agent", lines=2, interactive=False)
+    with gr.Accordion("Why: the guideline passages behind each section", open=False):
+        citations = gr.Dataframe(
+            headers=["section", "passage", "heading", "passage text"],
+            wrap=True,
+            interactive=False,
+            elem_id="citations",
+            max_height=2000,
+            column_widths=["12%", "16%", "20%", "52%"],
+        )
+    with gr.Accordion("Pre-send check of the text above", open=True):
+        check_line = gr.Textbox(show_label=False, interactive=False, elem_id="check-line")
+        check_table = gr.Dataframe(
+            headers=SCORECARD_COLUMNS,
+            column_widths=SCORECARD_WIDTHS,
+            wrap=True,
+            interactive=False,
+            elem_id="check-table",
+            max_height=900,
+        )
+        check_btn = gr.Button("Check again", size="sm")
+    with gr.Row():
+        verdict = gr.Radio(["useful", "not useful"], label="Was this draft useful?")
+        reason = gr.Textbox(label="Why (optional)")
+        rate_btn = gr.Button("Save rating", size="sm")
+        send_btn = gr.Button("Mark as sent", variant="primary", size="sm", elem_id="send-btn")
+    draft_status = gr.Textbox(show_label=False, interactive=False, elem_id="draft-status")
+
+    inputs = [complaint, language, customer, agent, company, register, agent_language]
+    outputs = [
+        detected,
+        analysis,
+        flags,
+        facts,
+        draft_box,
+        gloss_box,
+        citations,
+        placeholders,
+        notes,
+        check_line,
+        check_table,
+        draft_state,
+        reason,
+        draft_status,
+    ]
+    draft_btn.click(h.draft, inputs, outputs, api_name="draft")
+    complaint.submit(h.draft, inputs, outputs, api_name="draft_submit")
+    language.input(h.redraft, inputs, outputs, api_name="redraft")
+    check_kw = {"show_progress": "hidden", "trigger_mode": "always_last"}
+    # .change, not .input: a paste or a redraft must be re-checked too; always_last drops stale checks
+    check_args = ([draft_box, complaint, draft_state], [check_line, check_table])
+    draft_box.change(h.check, *check_args, api_name="check_live", **check_kw)
+    check_btn.click(h.check, *check_args, api_name="check")
+    rate_btn.click(h.rate, [draft_state, verdict, reason], draft_status, api_name="rate")
+    send_btn.click(h.send, [draft_box, complaint, draft_state], draft_status, api_name="mark_sent")
+
+
+def _review_tab(h: Handlers) -> None:
+    with gr.Row():
+        with gr.Column():
+            reply = gr.Textbox(label="Reply to review", lines=10, max_length=h.max_chars, elem_id="review-reply")
+            complaint = gr.Textbox(label="The complaint it answers (optional)", lines=4, max_length=h.max_chars)
+            language = gr.Dropdown([("Auto-detect", AUTO), *h.lang_choices], value=AUTO, label="Language of the reply")
+            button = gr.Button("Review", variant="primary", elem_id="review-btn")
+        with gr.Column():
+            line = gr.Textbox(label="Overall", interactive=False, elem_id="review-line")
+            marked = gr.HighlightedText(
+                label="Evidence in the reply",
+                elem_id="review-highlight",
+                show_legend=True,
+                combine_adjacent=True,
+            )
+    table = gr.Dataframe(
+        headers=SCORECARD_COLUMNS,
+        column_widths=SCORECARD_WIDTHS,
+        wrap=True,
+        interactive=False,
+        label="Scorecard",
+    )
+    button.click(h.review, [reply, complaint, language], [line, marked, table], api_name="review")
+
+
+def _batch_tab(h: Handlers) -> None:
+    with gr.Row():
+        file = gr.File(
+            label="CSV or JSONL (draft: a 'text' column; review: 'reply', optional 'complaint', "
+            "'agent', 'lang', 'id')",
+            file_types=[".csv", ".jsonl", ".ndjson"],
+            elem_id="batch-file",
+        )
+        with gr.Column():
+            kind = gr.Radio(["draft", "review"], value="review", label="Task")
+            button = gr.Button("Run batch", variant="primary", elem_id="batch-btn")
+            out = gr.File(label="Results", interactive=False, elem_id="batch-out")
+    line = gr.Textbox(show_label=False, interactive=False, elem_id="batch-line")
+    chart_kw = {"y": "pass rate", "y_lim": [0, 1], "height": 260}
+    chart_criterion = gr.BarPlot(x="criterion", title="Pass rate per criterion", x_label_angle=-30, **chart_kw)
+    with gr.Row():
+        chart_language = gr.BarPlot(x="language", title="Pass rate per language", **chart_kw)
+        chart_agent = gr.BarPlot(x="agent", title="Pass rate per agent", **chart_kw)
+    errors = gr.Dataframe(headers=["id", "line", "error"], label="Rows with errors", wrap=True)
+    outputs = [out, line, errors, chart_criterion, chart_language, chart_agent]
+    button.click(h.batch, [file, kind], outputs, api_name="batch")
+
+
+def _guidelines_tab(h: Handlers) -> tuple[Any, Any, Any]:
+    """Returns the language and document filters and the table, which the page load fills."""
+    with gr.Row():
+        query = gr.Textbox(label="Search (any language)", scale=3, elem_id="guideline-query")
+        language = gr.Dropdown([("All languages", AUTO)], value=AUTO, label="Language", scale=1)
+        document = gr.Dropdown([("All documents", AUTO)], value=AUTO, label="Document", scale=2)
+        button = gr.Button("Search", scale=1)
+    table = gr.Dataframe(
+        headers=["score", "id", "language", "document", "heading", "text"],
+        wrap=True,
+        interactive=False,
+        elem_id="guideline-table",
+        max_height=600,
+        column_widths=["7%", "14%", "8%", "12%", "19%", "40%"],
+    )
+    with gr.Accordion("Add guideline documents", open=False):
+        files = gr.File(label=".txt or .md files", file_count="multiple", file_types=[".txt", ".md"])
+        add = gr.Button("Add and re-index")
+        added = gr.Textbox(show_label=False, interactive=False)
+    inputs = [query, language, document]
+    button.click(h.passages, inputs, table, api_name="guidelines")
+    query.submit(h.passages, inputs, table, api_name="guidelines_submit")
+    language.input(h.passages, inputs, table, api_name="guidelines_language")
+    document.input(h.passages, inputs, table, api_name="guidelines_document")
+    add.click(h.add_documents, files, [added, language, document, table], api_name="add_documents")
+    return language, document, table
+
+
+def _history_tab(h: Handlers) -> Any:
+    """Returns the table, which the page load fills."""
+    with gr.Tab("History", id="history") as tab:
+        with gr.Row():
+            kind = gr.Dropdown([("Everything", AUTO), *KINDS], value=AUTO, label="Kind")
+            language = gr.Dropdown([("All languages", AUTO), *h.lang_choices], value=AUTO, label="Language")
+            agent = gr.Textbox(label="Agent")
+            search = gr.Textbox(label="Text contains")
+            refresh = gr.Button("Refresh")
+            export = gr.Button("Export CSV")
+        file = gr.File(label="Export", interactive=False, visible=False, elem_id="history-file")
+        table = gr.Dataframe(
+            headers=HISTORY_COLUMNS,
+            wrap=True,
+            interactive=False,
+            elem_id="history-table",
+            max_height=600,
+            column_widths=["11%", "6%", "5%", "5%", "8%", "9%", "6%", "7%", "10%", "33%"],
+        )
+    inputs = [kind, language, agent, search]
+    agent.submit(h.history, inputs, table, api_name="history_agent")
+    refresh.click(h.history, inputs, table, api_name="history")
+    kind.input(h.history, inputs, table, api_name="history_kind")
+    language.input(h.history, inputs, table, api_name="history_language")
+    search.submit(h.history, inputs, table, api_name="history_search")
+    tab.select(h.history, inputs, table, api_name="history_tab")
+    export.click(h.export, inputs, file, api_name="export_history")
+    return table
+
+
+def build_ui(assistant: Any, store: Store) -> gr.Blocks:
+    """The Gradio app: Draft, Review, Batch, Guidelines and History tabs over ``assistant`` and ``store``."""
+    h = Handlers(assistant, store)
     with gr.Blocks(title="Complaint assistant", analytics_enabled=False) as demo:
         gr.Markdown("## Complaint assistant\nDraft and check replies to customer complaints, offline.")
         status_box = gr.Textbox(value="Loading models…", show_label=False, interactive=False, container=False)
-
         with gr.Tab("Draft", id="draft"):
-            draft_state = gr.State(None)
-            with gr.Row():
-                with gr.Column(scale=3):
-                    complaint = gr.Textbox(
-                        label="Complaint",
-                        lines=8,
-                        max_lines=20,
-                        max_length=max_chars,
-                        elem_id="complaint",
-                        placeholder="Paste the customer's message here",
-                    )
-                    with gr.Accordion("Details (optional)", open=False):
-                        with gr.Row():
-                            customer = gr.Textbox(label="Customer name")
-                            agent = gr.Textbox(label="Agent name")
-                            company = gr.Textbox(label="Company")
-                        with gr.Row():
-                            register = gr.Radio(
-                                [("Language default", AUTO), "formal", "informal"], value=AUTO, label="Register"
-                            )
-                            agent_language = gr.Dropdown(
-                                lang_choices, value=agent_default, label="Agent's language (for the gloss)"
-                            )
-                    draft_btn = gr.Button("Draft reply", variant="primary", elem_id="draft-btn")
-                with gr.Column(scale=2):
-                    detected = gr.Textbox(label="Detected language", lines=2, interactive=False, elem_id="detected")
-                    language = gr.Dropdown(
-                        [("Auto-detect", AUTO), *lang_choices],
-                        value=AUTO,
-                        label="Reply language (override)",
-                        elem_id="language",
-                    )
-                    analysis = gr.Textbox(label="Topic and mood", interactive=False, elem_id="analysis")
-                    flags = gr.Dataframe(
-                        headers=["flag", "guideline", "evidence"],
-                        label="Flags",
-                        wrap=True,
-                        interactive=False,
-                        column_widths=["22%", "53%", "25%"],
-                        elem_id="flags",
-                    )
-                    facts = gr.Dataframe(
-                        headers=["fact", "value (verbatim)"],
-                        label="Facts",
-                        wrap=True,
-                        interactive=False,
-                        elem_id="facts",
-                    )
-            with gr.Row():
-                draft_box = gr.Textbox(
-                    label="Draft (edit before sending)",
-                    lines=16,
-                    max_lines=40,
-                    max_length=max_chars,
-                    buttons=["copy"],
-                    elem_id="draft-text",
-                    scale=1,
-                )
-                gloss_box = gr.Textbox(
-                    label="Gloss in the agent's language",
-                    lines=16,
-                    max_lines=40,
-                    interactive=False,
-                    elem_id="gloss",
-                    scale=1,
-                )
-            with gr.Row():
-                placeholders = gr.Textbox(label="Placeholders to fill", interactive=False, elem_id="placeholders")
-                notes = gr.Textbox(label="Notes for the agent", lines=2, interactive=False)
-            with gr.Accordion("Why: the guideline passages behind each section", open=False):
-                citations = gr.Dataframe(
-                    headers=["section", "passage", "heading", "passage text"],
-                    wrap=True,
-                    interactive=False,
-                    elem_id="citations",
-                    max_height=2000,
-                    column_widths=["12%", "16%", "20%", "52%"],
-                )
-            with gr.Accordion("Pre-send check of the text above", open=True):
-                check_line = gr.Textbox(show_label=False, interactive=False, elem_id="check-line")
-                check_table = gr.Dataframe(
-                    headers=SCORECARD_COLUMNS,
-                    column_widths=SCORECARD_WIDTHS,
-                    wrap=True,
-                    interactive=False,
-                    elem_id="check-table",
-                    max_height=900,
-                )
-                check_btn = gr.Button("Check again", size="sm")
-            with gr.Row():
-                verdict = gr.Radio(["useful", "not useful"], label="Was this draft useful?")
-                reason = gr.Textbox(label="Why (optional)")
-                rate_btn = gr.Button("Save rating", size="sm")
-                send_btn = gr.Button("Mark as sent", variant="primary", size="sm", elem_id="send-btn")
-            draft_status = gr.Textbox(show_label=False, interactive=False, elem_id="draft-status")
-
+            _draft_tab(h, assistant.config.agent_language)
         with gr.Tab("Review", id="review"):
-            with gr.Row():
-                with gr.Column():
-                    review_reply = gr.Textbox(
-                        label="Reply to review", lines=10, max_length=max_chars, elem_id="review-reply"
-                    )
-                    review_complaint = gr.Textbox(
-                        label="The complaint it answers (optional)", lines=4, max_length=max_chars
-                    )
-                    review_lang = gr.Dropdown(
-                        [("Auto-detect", AUTO), *lang_choices], value=AUTO, label="Language of the reply"
-                    )
-                    review_btn = gr.Button("Review", variant="primary", elem_id="review-btn")
-                with gr.Column():
-                    review_line = gr.Textbox(label="Overall", interactive=False, elem_id="review-line")
-                    review_marked = gr.HighlightedText(
-                        label="Evidence in the reply",
-                        elem_id="review-highlight",
-                        show_legend=True,
-                        combine_adjacent=True,
-                    )
-            review_table = gr.Dataframe(
-                headers=SCORECARD_COLUMNS,
-                column_widths=SCORECARD_WIDTHS,
-                wrap=True,
-                interactive=False,
-                label="Scorecard",
-            )
-
+            _review_tab(h)
         with gr.Tab("Batch", id="batch"):
-            with gr.Row():
-                batch_file = gr.File(
-                    label="CSV or JSONL (draft: a 'text' column; review: 'reply', optional 'complaint', "
-                    "'agent', 'lang', 'id')",
-                    file_types=[".csv", ".jsonl", ".ndjson"],
-                    elem_id="batch-file",
-                )
-                with gr.Column():
-                    batch_kind = gr.Radio(["draft", "review"], value="review", label="Task")
-                    batch_btn = gr.Button("Run batch", variant="primary", elem_id="batch-btn")
-                    batch_out = gr.File(label="Results", interactive=False, elem_id="batch-out")
-            batch_line = gr.Textbox(show_label=False, interactive=False, elem_id="batch-line")
-            chart_kw = {"y": "pass rate", "y_lim": [0, 1], "height": 260}
-            chart_criterion = gr.BarPlot(x="criterion", title="Pass rate per criterion", x_label_angle=-30, **chart_kw)
-            with gr.Row():
-                chart_language = gr.BarPlot(x="language", title="Pass rate per language", **chart_kw)
-                chart_agent = gr.BarPlot(x="agent", title="Pass rate per agent", **chart_kw)
-            batch_errors = gr.Dataframe(headers=["id", "line", "error"], label="Rows with errors", wrap=True)
-
+            _batch_tab(h)
         with gr.Tab("Guidelines", id="guidelines"):
-            with gr.Row():
-                g_query = gr.Textbox(label="Search (any language)", scale=3, elem_id="guideline-query")
-                g_lang = gr.Dropdown([("All languages", AUTO)], value=AUTO, label="Language", scale=1)
-                g_doc = gr.Dropdown([("All documents", AUTO)], value=AUTO, label="Document", scale=2)
-                g_btn = gr.Button("Search", scale=1)
-            g_table = gr.Dataframe(
-                headers=["score", "id", "language", "document", "heading", "text"],
-                wrap=True,
-                interactive=False,
-                elem_id="guideline-table",
-                max_height=600,
-                column_widths=["7%", "14%", "8%", "12%", "19%", "40%"],
-            )
-            with gr.Accordion("Add guideline documents", open=False):
-                g_files = gr.File(label=".txt or .md files", file_count="multiple", file_types=[".txt", ".md"])
-                g_add = gr.Button("Add and re-index")
-                g_status = gr.Textbox(show_label=False, interactive=False)
-
-        with gr.Tab("History", id="history") as history_tab:
-            with gr.Row():
-                h_kind = gr.Dropdown([("Everything", AUTO), *KINDS], value=AUTO, label="Kind")
-                h_lang = gr.Dropdown([("All languages", AUTO), *lang_choices], value=AUTO, label="Language")
-                h_agent = gr.Textbox(label="Agent")
-                h_search = gr.Textbox(label="Text contains")
-                h_btn = gr.Button("Refresh")
-                h_export = gr.Button("Export CSV")
-            h_file = gr.File(label="Export", interactive=False, visible=False, elem_id="history-file")
-            h_table = gr.Dataframe(
-                headers=HISTORY_COLUMNS,
-                wrap=True,
-                interactive=False,
-                elem_id="history-table",
-                max_height=600,
-                column_widths=["11%", "6%", "5%", "5%", "8%", "9%", "6%", "7%", "10%", "33%"],
-            )
-
-        # -- events ------------------------------------------------------------------------------------------
-        draft_inputs = [complaint, language, customer, agent, company, register, agent_language]
-        draft_outputs = [
-            detected,
-            analysis,
-            flags,
-            facts,
-            draft_box,
-            gloss_box,
-            citations,
-            placeholders,
-            notes,
-            check_line,
-            check_table,
-            draft_state,
-            reason,
-            draft_status,
-        ]
-        draft_btn.click(do_draft, draft_inputs, draft_outputs, api_name="draft")
-        complaint.submit(do_draft, draft_inputs, draft_outputs, api_name="draft_submit")
-        language.input(do_redraft, draft_inputs, draft_outputs, api_name="redraft")
-        check_kw = {"show_progress": "hidden", "trigger_mode": "always_last"}
-        # .change, not .input: a paste or a redraft must be re-checked too; always_last drops stale checks
-        draft_box.change(
-            do_check, [draft_box, complaint, draft_state], [check_line, check_table], api_name="check_live", **check_kw
-        )
-        check_btn.click(do_check, [draft_box, complaint, draft_state], [check_line, check_table], api_name="check")
-        rate_btn.click(do_rate, [draft_state, verdict, reason], draft_status, api_name="rate")
-        send_btn.click(do_send, [draft_box, complaint, draft_state], draft_status, api_name="mark_sent")
-
-        review_btn.click(
-            do_review,
-            [review_reply, review_complaint, review_lang],
-            [review_line, review_marked, review_table],
-            api_name="review",
-        )
-        batch_btn.click(
-            do_batch,
-            [batch_file, batch_kind],
-            [batch_out, batch_line, batch_errors, chart_criterion, chart_language, chart_agent],
-            api_name="batch",
-        )
-        g_inputs = [g_query, g_lang, g_doc]
-        g_btn.click(do_passages, g_inputs, g_table, api_name="guidelines")
-        g_query.submit(do_passages, g_inputs, g_table, api_name="guidelines_submit")
-        g_lang.input(do_passages, g_inputs, g_table, api_name="guidelines_language")
-        g_doc.input(do_passages, g_inputs, g_table, api_name="guidelines_document")
-        g_add.click(do_add_documents, g_files, [g_status, g_lang, g_doc, g_table], api_name="add_documents")
-        h_inputs = [h_kind, h_lang, h_agent, h_search]
-        h_agent.submit(do_history, h_inputs, h_table, api_name="history_agent")
-        h_btn.click(do_history, h_inputs, h_table, api_name="history")
-        h_kind.input(do_history, h_inputs, h_table, api_name="history_kind")
-        h_lang.input(do_history, h_inputs, h_table, api_name="history_language")
-        h_search.submit(do_history, h_inputs, h_table, api_name="history_search")
-        history_tab.select(do_history, h_inputs, h_table, api_name="history_tab")
-        h_export.click(do_export, h_inputs, h_file, api_name="export_history")
-
-        def on_load():
-            langs, docs = corpus_choices()
-            return (
-                status(),
-                gr.update(choices=langs),
-                gr.update(choices=docs),
-                do_passages("", AUTO, AUTO),
-                do_history(AUTO, AUTO, "", ""),
-            )
-
-        demo.load(guarded(on_load), None, [status_box, g_lang, g_doc, g_table, h_table], api_name="status")
-
+            g_lang, g_doc, g_table = _guidelines_tab(h)
+        h_table = _history_tab(h)
+        demo.load(h.on_load, None, [status_box, g_lang, g_doc, g_table, h_table], api_name="status")
     demo.queue(default_concurrency_limit=DEFAULT_CONCURRENCY, max_size=DEFAULT_QUEUE_SIZE)
     return demo
 
