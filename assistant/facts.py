@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable
 
 from .analysis_data import AnalysisResources, load_analysis_resources
-from .textmatch import Folded, compile_cues, cue_pattern, find_cues, fold, fold_str, sentence_bounds
+from .guard import mask_injections
+from .textmatch import Folded, cue_pattern, fold, fold_str
 from .types import Fact
 
 # A reference: optional letters prefix, then digits with separators; at least three digits in all.
@@ -108,24 +109,6 @@ def _name_after(text: str, start: int) -> tuple[int, int] | None:
 
 def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in taken)
-
-
-@functools.lru_cache(maxsize=4)
-def _injection_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
-    return compile_cues(c for lang in resources.languages.values() for c in lang.injection)
-
-
-def injection_spans(text: str, resources: AnalysisResources) -> list[tuple[int, int]]:
-    """Sentences that try to instruct the assistant (in any language), as offsets into ``text``."""
-    spans = [sentence_bounds(text, m.start, m.end) for m in find_cues(_injection_pattern(resources), fold(text))]
-    return sorted(set(spans))
-
-
-def mask_injections(text: str, resources: AnalysisResources) -> str:
-    """``text`` with instruction-like sentences blanked out; same length, so offsets stay valid."""
-    for start, end in injection_spans(text, resources):
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
 
 
 def find_facts(text: str, resources: AnalysisResources, language: str | None = None) -> tuple[Fact, ...]:
