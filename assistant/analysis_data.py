@@ -25,17 +25,17 @@ class Currency(Strict):
 
 
 class ClassifierSettings(Strict):
-    neighbours: int = 3
-    sentence_weight: float = 0.5
-    cue_bonus: float = 0.04
-    topic_min_score: float = 0.8
-    topic_min_margin: float = 0.004
-    mood_min_score: float = 0.8
-    mood_min_margin: float = 0.002
-    caps_anger_bonus: float = 0.03
-    exclamation_bonus: float = 0.01
-    temperature: float = 0.01
-    bias: dict[str, float] = {}  # added to a topic's or mood's score: corrects labels the examples under-serve
+    l2: float = 3.0  # L2 penalty of the logistic regressions over the example sentences
+    sentence_weight: float = 0.5  # weight of the most telling sentence against the whole text
+    cue_bonus: float = 1.0  # log-odds added to a topic whose lexical cue appears
+    mood_cue_bonus: float = 2.0  # ... to a mood (tone is told by words more than by what the text is about)
+    caps_anger_bonus: float = 1.0  # log-odds added to angry/hostile for shouting in capitals ...
+    exclamation_bonus: float = 1.0  # ... and for piled-up exclamation marks
+    topic_min_probability: float = 0.3  # a less likely topic without a cue is "other"
+    mood_min_probability: float = 0.3  # a less likely mood without a cue is "unknown"
+    topicless_moods: tuple[str, ...] = ()  # moods whose example sentences say nothing of the topic (outbursts)
+    min_similarity: float = 0.85  # a text whose cosine to every example is lower is like none of them
+    bias: dict[str, float] = {}  # log-odds added to a topic or mood: corrects labels the examples under-serve
 
 
 class AnalysisConfig(Strict):

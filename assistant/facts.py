@@ -143,8 +143,12 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         span = _name_after(text, folded.position(m.end()))
         if span and not _overlaps(span, taken):
             facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
-    for start, end in _products(text, resources):
-        if not _overlaps((start, end), taken):
+    for start, full in _products(text, resources, language):
+        end = min([full, *(s for s, e in taken if start < s < full)])  # "Philips Airfryer XXL 28. oktober"
+        end = start + len(text[start:end].rstrip(" ,.:;-"))
+        if end < full and len(text[start:end].split()) < 2:
+            continue  # "Bestelnummer" was only the word before "NL-77812"
+        if end > start and not _overlaps((start, end), taken):
             facts.append(Fact("product", text[start:end], start, end))
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
@@ -154,17 +158,27 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
 
 
-# Products: only where a name is unmistakable -- a brand-and-model in parentheses ("(Samsung RB38)"), or a
-# capitalised or camel-case brand followed by a model code with digits or inner capitals ("Sony WF-1000XM5",
-# "iPhone 15 Pro", "MacBook Air").
+# Products: a named product, as written -- never a generic noun ("the parcel", "my jacket"). Found where a name
+# is unmistakable: a brand-and-model in parentheses ("(Samsung RB38)"); a listed brand and the model words after
+# it ("Tefal Ingenio", "iPhone 15 Pro"); a capitalised or camel-case brand followed by a model code ("Sony
+# WF-1000XM5", "MacBook Air"); a capitalised name right after a word such as "a", "my", "en", "min"
+# (``product_leads``: "a Vitamix", "min Stokke Tripp Trapp"); a Latin-script name amid Cyrillic ("чайник
+# Redmond"). Carriers, shops and payment services (``non_products``) are left out.
 _CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
 _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
 _MODEL = r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*|[A-Za-z]+-?\d[\w-]*|[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)"
 _BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
+_SHORT_NUMBER = r"\d{1,4}(?![\w.,:/-]?\d)"  # "6" in "Serie 6", not "1 299" or "12.05"
+_FOLLOWER = r"(?:" + _MODEL + r"|[A-ZÀ-Þ][\w'’]*\w(?:-[A-Za-z\d][\w'’]*)*|" + _SHORT_NUMBER + r")"
 _BRAND_MODEL = re.compile(
     r"(?<![\w-])(" + _BRAND + r"(?:[ ]" + _BRAND + r")?[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
     r"|(?<![\w-])((?:[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)(?:[ ](?:[A-Z]\w+|\d+\b)){1,2})"
 )
+# A name: a capitalised, camel-case or model-code word, then up to three more such words or short numbers.
+_WORD = r"[A-ZÀ-Þ][\w'’]*\w(?:-[A-Z\d][\w'’]*)*"  # "Vitamix", "Wi-Fi", "X-Force"
+_NAME = r"(?:" + _WORD + r"|[a-z]+[A-Z][\w-]*|" + _MODEL + r")(?:[ ]" + _FOLLOWER + r"){0,3}(?!\w)"
+_LATIN_NAME = re.compile(r"(?<![\w@./-])(?:[A-Z][\w'’-]*[\w]|[a-z]+[A-Z]\w*)(?:[ ]" + _FOLLOWER + r"){0,3}(?![\w@])")
+_COMPOUND_TAIL = re.compile(r"-([^\W\d_A-ZÀ-ÞА-ЯЁ][^\W\d_]{2,})")
 
 
 @functools.lru_cache(maxsize=4)
@@ -173,18 +187,76 @@ def _brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
     if not brands:
         return None
     names = "|".join(re.escape(b) for b in brands)
-    return re.compile(r"(?<![\w-])(?:" + names + r")(?:[ ](?:" + _MODEL + r"|[A-Z]\w+)){0,3}(?!\w)")
+    return re.compile(r"(?<![\w-])(?:" + names + r")(?:[ ]" + _FOLLOWER + r"){0,3}(?!\w)")
 
 
-def _products(text: str, resources: AnalysisResources) -> list[tuple[int, int]]:
+@functools.lru_cache(maxsize=32)
+def _lead_pattern(resources: AnalysisResources, language: str | None) -> re.Pattern[str] | None:
+    # Only the complaint's own language: "a" and "en" are articles in one language and prepositions in another.
+    facts = resources.languages[language].facts if language in resources.languages else None
+    if facts is None or facts.nouns_capitalised or not facts.product_leads:
+        return None
+    leads = set(facts.product_leads)
+    words = "|".join(re.escape(w) for w in sorted(leads, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?i:" + words + r")[ ]+(" + _NAME + r")")
+
+
+@functools.lru_cache(maxsize=4)
+def _stop_words(resources: AnalysisResources) -> tuple[frozenset[str], frozenset[str]]:
+    """Names that are no product, and words that never start one (leads, months), both folded."""
+    names = frozenset(fold_str(n) for n in resources.config.non_products)
+    words = {fold_str(w) for lang in resources.languages.values() for w in lang.facts.product_leads}
+    words |= {fold_str(f) for lang in resources.languages.values() for m in lang.facts.months for f in m}
+    return names, frozenset(words)
+
+
+def _clean(text: str, span: tuple[int, int], resources: AnalysisResources,
+           endings: tuple[str, ...]) -> tuple[int, int] | None:
+    """``span`` without a leading lead word ("My AirPods Pro"), with a compound tail ("Miele-vaatwasser")
+    unless inflected, or None when what is left names no product."""
+    names, words = _stop_words(resources)
+    start, end = span
+    while True:
+        m = re.match(r"(\S+)[ ]+", text[start:end])
+        if not m or fold_str(m.group(1)) not in words:
+            break
+        start += m.end()
+    value = fold_str(text[start:end])
+    if not value or all(w in names | words for w in value.split()) or value in names:
+        return None
+    tail = _COMPOUND_TAIL.match(text, end)
+    if tail and not text[end - 1].isdigit() and not tail.group(1).casefold().endswith(endings):
+        end = tail.end()
+    return start, end
+
+
+_SENTENCE_START = re.compile(r"(?:\A|[.!?…:\n])[\s«\"“(]*\Z")  # nothing but a sentence start before
+
+
+def _is_shouted(word: str) -> bool:
+    """A word in capitals that is no brand abbreviation ("a HUGE mistake", not "an LG")."""
+    return word.isupper() and len(word) > 4
+
+
+def _products(text: str, resources: AnalysisResources, language: str | None) -> list[tuple[int, int]]:
     spans = [m.span(1) for m in _PAREN_PRODUCT.finditer(text)]
     brand = _brand_pattern(resources)
     if brand is not None:
         spans.extend(m.span() for m in brand.finditer(text))
     for m in _BRAND_MODEL.finditer(text):
-        group = 1 if m.group(1) else 2
-        spans.append(m.span(group))
-    return spans
+        spans.append(m.span(1 if m.group(1) else 2))
+    letters = [c for c in text if c.isalpha()]
+    if sum(c.isupper() for c in letters) > len(letters) / 2:
+        letters = []  # shouted text: a capital letter tells nothing of a name
+    lead = _lead_pattern(resources, language)
+    if lead is not None and letters:
+        spans.extend(m.span(1) for m in lead.finditer(text) if not _is_shouted(m.group(1).split()[0]))
+    if sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters) / 2:  # Latin names amid Cyrillic
+        spans.extend(m.span() for m in _LATIN_NAME.finditer(text) if not _SENTENCE_START.search(text, 0, m.start()))
+    lang = resources.languages.get(language or "")
+    endings = tuple(e.casefold() for e in lang.facts.inflected_endings) if lang else ()
+    cleaned = (_clean(text, span, resources, endings) for span in spans)
+    return [span for span in cleaned if span]
 
 
 _CLOSING_NAME = re.compile(r"\n[ \t]*\n[ \t]*((?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){1,2})[ \t]*\Z")

@@ -1,0 +1,206 @@
+"""Verbatim facts (``assistant/facts.py``): which names count as a product, and which do not.
+
+A product is a *named* product -- brand and/or model as written (eval/README.md, "facts"); generic nouns,
+carriers, shops, payment services and people are not. The sentences are written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.analysis_data import load_analysis_resources
+from assistant.facts import extract_facts, find_facts
+
+RESOURCES = load_analysis_resources()
+
+PRODUCTS = [
+    pytest.param(
+        "nb",
+        "Jeg kjøpte en Bosch Serie 6 vaskemaskin hos dere i fjor, og nå lekker den.",
+        ["Bosch Serie 6"],
+        id="nb-bosch-serie-1",
+    ),
+    pytest.param("nb", "Støvsugeren min, en Roborock S8, har sluttet å lade.", ["Roborock S8"], id="nb-roborock-s8-2"),
+    pytest.param(
+        "nb",
+        "Jeg bestilte en Stokke Tripp Trapp til datteren min, men fikk bare halve stolen.",
+        ["Stokke Tripp Trapp"],
+        id="nb-stokke-tripp-3",
+    ),
+    pytest.param("nb", "Pakken ble levert av Posten, men den var knust.", [], id="nb-none-4"),
+    pytest.param("nb", "Jeg har ringt Elkjøp tre ganger uten å få svar.", [], id="nb-none-5"),
+    pytest.param("nb", "Jeg betalte med Vipps, men fikk aldri kvittering.", [], id="nb-none-6"),
+    pytest.param(
+        "nn",
+        "Eg bestilte ein Fjällräven Kånken til sonen min, men fekk feil farge.",
+        ["Fjällräven Kånken"],
+        id="nn-fjällräven-kånken-1",
+    ),
+    pytest.param(
+        "da", "Min nye Nilfisk Select støvsuger larmer helt vildt.", ["Nilfisk Select"], id="da-nilfisk-select-1"
+    ),
+    pytest.param("da", "Jeg betalte med MobilePay, men ordren blev aldrig bekræftet.", [], id="da-none-2"),
+    pytest.param(
+        "sv",
+        "Jag köpte en Husqvarna Automower 405X i maj och den har redan gått sönder.",
+        ["Husqvarna Automower 405X"],
+        id="sv-husqvarna-automower-1",
+    ),
+    pytest.param("sv", "Jag betalade med Klarna och fick ändå en påminnelse.", [], id="sv-none-2"),
+    pytest.param(
+        "ru", "Купил пылесос Kitfort KT-5180, а он не включается.", ["Kitfort KT-5180"], id="ru-kitfort-kt-5180-1"
+    ),
+    pytest.param("ru", "Заказал чайник Redmond, пришёл с трещиной.", ["Redmond"], id="ru-redmond-2"),
+    pytest.param("ru", "Посылку отправили через DHL, и она потерялась.", [], id="ru-none-3"),
+    pytest.param("ru", "Оплатил картой Visa, деньги списали дважды.", [], id="ru-none-4"),
+    pytest.param(
+        "uk",
+        "Мій ноутбук Asus VivoBook 15 перегрівається вже за пів години.",
+        ["Asus VivoBook 15"],
+        id="uk-asus-vivobook-1",
+    ),
+    pytest.param("uk", "Замовив телефон Motorola, а прийшов зовсім інший.", ["Motorola"], id="uk-motorola-2"),
+    pytest.param("uk", "Посилку Нова пошта загубила десь у Львові.", [], id="uk-none-3"),
+    pytest.param("nl", "Mijn VanMoof S5 remt slecht sinds de reparatie.", ["VanMoof S5"], id="nl-vanmoof-s5-1"),
+    pytest.param(
+        "nl",
+        "Ik heb een Gazelle Ultimate besteld, maar de accu ontbreekt.",
+        ["Gazelle Ultimate"],
+        id="nl-gazelle-ultimate-2",
+    ),
+    pytest.param("nl", "Het pakket is via PostNL verstuurd maar nooit aangekomen.", [], id="nl-none-3"),
+    pytest.param("de", "Unser Kühlschrank von Liebherr kühlt nicht mehr richtig.", ["Liebherr"], id="de-liebherr-1"),
+    pytest.param(
+        "de", "Ich habe bei Ihnen eine Jura E8 bestellt, die Milchdüse tropft.", ["Jura E8"], id="de-jura-e8-2"
+    ),
+    pytest.param("de", "Der Paketbote von DHL hat das Paket einfach vor die Tür gestellt.", [], id="de-none-3"),
+    pytest.param("de", "Meine Waschmaschine ist nach zwei Wochen kaputt.", [], id="de-none-4"),
+    pytest.param(
+        "en",
+        "I bought a Ninja Foodi air fryer and it stopped heating after a week.",
+        ["Ninja Foodi"],
+        id="en-ninja-foodi-1",
+    ),
+    pytest.param(
+        "en",
+        "My new Kindle Paperwhite freezes every time I open a book.",
+        ["Kindle Paperwhite"],
+        id="en-kindle-paperwhite-2",
+    ),
+    pytest.param(
+        "en", "The strap of my Fitbit Charge 6 broke on the second day.", ["Fitbit Charge 6"], id="en-fitbit-charge-3"
+    ),
+    pytest.param("en", "I paid with PayPal on Black Friday and still have no confirmation.", [], id="en-none-4"),
+    pytest.param("en", "The DHL driver left it in the rain on Monday.", [], id="en-none-5"),
+    pytest.param("en", "I spoke to Sarah at your London store and she was very helpful.", [], id="en-none-6"),
+    pytest.param("en", "My AirPods Pro case does not charge any more.", ["AirPods Pro"], id="en-airpods-pro-7"),
+    pytest.param(
+        "fr",
+        "Ma machine Nespresso Vertuo ne chauffe plus depuis hier.",
+        ["Nespresso Vertuo"],
+        id="fr-nespresso-vertuo-1",
+    ),
+    pytest.param(
+        "fr",
+        "J'ai commandé un Thermomix TM6 chez vous et le bol est fissuré.",
+        ["Thermomix TM6"],
+        id="fr-thermomix-tm6-2",
+    ),
+    pytest.param("fr", "Le colis a été confié à Colissimo et n'est jamais arrivé.", [], id="fr-none-3"),
+    pytest.param("fr", "Le SAV ne répond pas depuis trois semaines.", [], id="fr-none-4"),
+    pytest.param(
+        "es", "Mi robot Cecotec Conga 4090 no carga desde el lunes.", ["Cecotec Conga 4090"], id="es-cecotec-conga-1"
+    ),
+    pytest.param("es", "Compré una freidora de aire Cosori y llegó rota.", ["Cosori"], id="es-cosori-2"),
+    pytest.param("es", "Pagué con Bizum y no me llega la confirmación.", [], id="es-none-3"),
+    pytest.param("pl", "Kupiłem odkurzacz Zelmer ZVC752 i nie działa.", ["Zelmer ZVC752"], id="pl-zelmer-zvc752-1"),
+    pytest.param("pl", "Paczka z InPost nie dotarła do paczkomatu.", [], id="pl-none-2"),
+    pytest.param("pl", "Mój rower Kross Hexagon ma pękniętą ramę.", ["Kross Hexagon"], id="pl-kross-hexagon-3"),
+    pytest.param("fi", "Tilasin Marimekko-kassin, mutta sain väärän värin.", ["Marimekko"], id="fi-marimekko-1"),
+    pytest.param(
+        "fi", "Meidän Electrolux-jääkaappi pitää kovaa ääntä.", ["Electrolux-jääkaappi"], id="fi-electrolux-jääkaappi-2"
+    ),
+    pytest.param("fi", "Paketti tuli Postin kautta täysin rikki.", [], id="fi-none-3"),
+    pytest.param("fi", "Ostin Suunto Race -kellon, eikä se lataudu.", ["Suunto Race"], id="fi-suunto-race-4"),
+    pytest.param(
+        "en", "My Mum ordered a Vitamix blender for my birthday and it arrived broken.", ["Vitamix"], id="en-vitamix-8"
+    ),
+    pytest.param("en", "I would like a Refund for my Order as soon as possible.", [], id="en-none-9"),
+    pytest.param(
+        "en",
+        "I bought a Lenovo ThinkPad X1 Carbon in March and the screen flickers.",
+        ["Lenovo ThinkPad X1 Carbon"],
+        id="en-lenovo-thinkpad-10",
+    ),
+    pytest.param("nb", "Jeg fikk en SMS fra Bring om at pakken var levert.", [], id="nb-none-7"),
+    pytest.param("nb", "Mitt IKEA-kjøkken ble levert uten benkeplate.", ["IKEA-kjøkken"], id="nb-ikea-kjøkken-8"),
+    pytest.param("nb", "Jeg har en Telenor-regning som er altfor høy.", [], id="nb-none-9"),
+    pytest.param(
+        "sv",
+        "Min nya Electrolux Pure Q9 dammsugare tappar sugkraften.",
+        ["Electrolux Pure Q9"],
+        id="sv-electrolux-pure-3",
+    ),
+    pytest.param(
+        "da",
+        "Jeg købte et Bang & Olufsen Beosound A1 hos jer sidste måned.",
+        ["Bang & Olufsen Beosound A1"],
+        id="da-bang-and-3",
+    ),
+    pytest.param("ru", "Мне пришло SMS, что заказ отменён, а деньги так и не вернули.", [], id="ru-none-5"),
+    pytest.param("ru", "Напишите на почту ivan.petrov@mail.ru, пожалуйста.", [], id="ru-none-6"),
+    pytest.param(
+        "uk", "Приставка PlayStation 5, куплена у вас, не вмикається.", ["PlayStation 5"], id="uk-playstation-5-4"
+    ),
+    pytest.param("fr", "Mon Dyson V15 ne s'allume plus depuis la mise à jour.", ["Dyson V15"], id="fr-dyson-v15-5"),
+    pytest.param(
+        "es", "Mi nueva Xiaomi Redmi Note 13 se reinicia sola.", ["Xiaomi Redmi Note 13"], id="es-xiaomi-redmi-4"
+    ),
+    pytest.param("nl", "Mijn Philips Senseo lekt water op het aanrecht.", ["Philips Senseo"], id="nl-philips-senseo-4"),
+    pytest.param(
+        "pl", "Mój nowy Samsung Galaxy A54 nie łączy się z siecią.", ["Samsung Galaxy A54"], id="pl-samsung-galaxy-4"
+    ),
+    pytest.param(
+        "nn",
+        "Eg kjøpte ein Garmin Edge 540 hjå dykk, men skjermen er svart.",
+        ["Garmin Edge 540"],
+        id="nn-garmin-edge-2",
+    ),
+    pytest.param("de", "Mein neuer Dyson V15 saugt kaum noch.", ["Dyson V15"], id="de-dyson-v15-5"),
+    pytest.param("en", "The parcel with my jacket never arrived, and DHL says it was delivered.", [], id="en-none-11"),
+    pytest.param("en", "I paid £89.99 for a Bosch drill on 3 May.", ["Bosch"], id="en-bosch-12"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), PRODUCTS)
+def test_products_are_named_products_only(lang, text, expected):
+    facts = [f for f in extract_facts(text, lang) if f.kind == "product"]
+    assert [f.value for f in facts] == expected
+    assert all(text[f.start : f.end] == f.value for f in facts)
+
+
+def test_a_lead_word_counts_only_in_the_complaints_own_language():
+    text = "El tren a Valencia llegó con dos horas de retraso."
+    assert [f for f in extract_facts(text, "es") if f.kind == "product"] == []
+
+
+def test_shouted_text_has_no_names_by_capitals():
+    text = "NI SLÄNGDE PAKETET I EN VATTENPÖL OCH JAG VILL HA PENGARNA TILLBAKA!!!"
+    assert [f for f in extract_facts(text, "sv") if f.kind == "product"] == []
+
+
+def test_a_product_stops_before_a_date():
+    text = "Jeg bestilte en Philips Airfryer XXL 28. oktober, men den kom aldri."
+    facts = {(f.kind, f.value) for f in extract_facts(text, "nb")}
+    assert facts == {("product", "Philips Airfryer XXL"), ("date", "28. oktober")}
+
+
+def test_an_inflected_compound_keeps_only_the_brand():
+    assert [f.value for f in extract_facts("Sain rikkinäisen Fiskars-kirveen.", "fi")] == ["Fiskars"]
+    assert [f.value for f in extract_facts("Fiskars-kirves on rikki.", "fi")] == ["Fiskars-kirves"]
+
+
+def test_no_listed_non_product_is_a_product():
+    for name in RESOURCES.config.non_products:
+        text = f"Jeg betalte med en {name} og fikk aldri svar."
+        assert [f for f in find_facts(text, RESOURCES, "nb") if f.kind == "product"] == [], name
