@@ -16,12 +16,15 @@ Analysis(topic='delivery', ..., facts=(Fact(kind='order_number', value='123456',
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 from .analysis_data import AnalysisResources, load_analysis_resources
+from .analysis_fit import REMEDY, LabelModel, load_label_model
 from .embedding import Embedder
+from .embedding import cache_dir as default_cache_dir
 from .facts import extract_facts, find_facts, mask_injections, parse_amount
 from .resources import languages
 from .textmatch import Folded, compile_cues, find_cues, fold, fold_str
@@ -34,18 +37,6 @@ _SHOUTED_WORD = re.compile(r"(?<!\w)[^\W\d_a-zß-ÿа-яё]{3,}(?!\w)")  # "NOW"
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
 
 
-REMEDY = "_remedy"  # internal label of remedy demands; never reported
-
-
-@dataclass(frozen=True)
-class _Labels:
-    """Embedded examples of one label set (topics or moods)."""
-
-    ids: tuple[str, ...]
-    vectors: np.ndarray  # (n, d)
-    owner: np.ndarray  # (n,) index into ids
-
-
 def split_sentences(text: str) -> list[str]:
     parts = [p.strip() for p in _SENTENCE_END.split(text)]
     return [p for p in parts if sum(c.isalpha() for c in p) >= 3]
@@ -54,12 +45,14 @@ def split_sentences(text: str) -> list[str]:
 class Analyzer:
     """Classifies complaints; construct once (it embeds every example sentence) and reuse."""
 
-    def __init__(self, embedder: Embedder, resources: AnalysisResources | None = None) -> None:
+    def __init__(self, embedder: Embedder, resources: AnalysisResources | None = None,
+                 cache_dir: Path | None | Literal["default"] = "default") -> None:
         self.embedder = embedder
         self.resources = resources or load_analysis_resources()
         self.settings = self.resources.config.classifier
-        self._topics = self._embed("topics", exclude=())
-        self._moods = self._embed("moods", exclude=("unknown",))
+        folder = default_cache_dir() if cache_dir == "default" else cache_dir
+        self._topics = load_label_model(self.resources, "topics", embedder, self.settings.l2, folder)
+        self._moods = load_label_model(self.resources, "moods", embedder, self.settings.l2, folder)
         self._cues = {
             kind: {
                 (code, label): compile_cues(data.cues)
@@ -83,24 +76,6 @@ class Analyzer:
                     table[fold_str(sym)] = preferred
             self._currency_of_symbol[code] = table
 
-    def _embed(self, kind: str, exclude: tuple[str, ...]) -> _Labels:
-        ids = tuple(d.id for d in getattr(self.resources.config, kind) if d.id not in exclude)
-        if kind == "topics":
-            ids += (REMEDY,)
-        texts: list[str] = []
-        owner: list[int] = []
-        for code in sorted(self.resources.languages):
-            lang = self.resources.languages[code]
-            for label, data in getattr(lang, kind).items():
-                if label in ids:
-                    texts.extend(data.examples)
-                    owner.extend([ids.index(label)] * len(data.examples))
-            if kind == "topics":
-                texts.extend(lang.remedy_requests)
-                owner.extend([ids.index(REMEDY)] * len(lang.remedy_requests))
-        vectors = self.embedder.embed_queries(texts) if texts else np.zeros((0, 1), np.float32)
-        return _Labels(ids, np.asarray(vectors, dtype=np.float32), np.asarray(owner, dtype=np.int64))
-
     # -- public -------------------------------------------------------------------------------------------
 
     def analyze(self, text: str, language: str | None = None) -> Analysis:
@@ -112,13 +87,13 @@ class Analyzer:
         cue_langs = self._cue_languages(language)
         units = [" ".join(text.split()) or original.strip()] + split_sentences(text)[:24]
         vectors = self.embedder.embed_queries(units)
-        topic, topic_conf = self._classify(self._topics, vectors, self._cue_hits("topics", folded, cue_langs),
-                                           self.settings.topic_min_score, self.settings.topic_min_margin,
+        topic_bonus = self._cue_hits("topics", folded, cue_langs, self.settings.cue_bonus)
+        topic, topic_conf = self._classify(self._topics, vectors, topic_bonus, self.settings.topic_min_probability,
                                            fallback="other")
-        mood_bonus = self._cue_hits("moods", folded, cue_langs)
+        mood_bonus = self._cue_hits("moods", folded, cue_langs, self.settings.mood_cue_bonus)
         for label, pattern in self._universal_mood_cues.items():
             if label not in mood_bonus and find_cues(pattern, folded):
-                mood_bonus[label] = self.settings.cue_bonus
+                mood_bonus[label] = self.settings.mood_cue_bonus
         shouting = _caps_ratio(text) > 0.6
         exclaims = text.count("!") >= 3 or "!!" in text or ("!" in text and _SHOUTED_WORD.search(text) is not None)
         for label in ("angry", "hostile"):
@@ -130,9 +105,9 @@ class Analyzer:
         for flag in flags:
             told = self.resources.config.mood_from_flags.get(flag.id)
             if told and told not in mood_bonus:
-                mood_bonus[told] = self.settings.cue_bonus
-        mood, mood_conf = self._classify(self._moods, vectors, mood_bonus, self.settings.mood_min_score,
-                                         self.settings.mood_min_margin, fallback="unknown")
+                mood_bonus[told] = self.settings.mood_cue_bonus
+        mood, mood_conf = self._classify(self._moods, vectors, mood_bonus, self.settings.mood_min_probability,
+                                         fallback="unknown")
         return Analysis(topic, topic_conf, mood, mood_conf, flags, facts)
 
     def display_name(self, kind: str, label: str, language: str | None = None) -> str:
@@ -149,45 +124,40 @@ class Analyzer:
         near = known[language].neighbours if language in known else ()
         return tuple(dict.fromkeys([language, *near, "en"]))
 
-    def _cue_hits(self, kind: str, folded: Folded, langs: tuple[str, ...]) -> dict[str, float]:
+    def _cue_hits(self, kind: str, folded: Folded, langs: tuple[str, ...], bonus: float) -> dict[str, float]:
         hits: dict[str, float] = {}
         for (code, label), pattern in self._cues[kind].items():
             if code in langs and label not in hits and find_cues(pattern, folded):
-                hits[label] = self.settings.cue_bonus
+                hits[label] = bonus
         return hits
 
-    def _classify(self, labels: _Labels, vectors: np.ndarray, bonus: dict[str, float], min_score: float,
-                  min_margin: float, fallback: str) -> tuple[str, float]:
-        if not len(labels.vectors):
+    def _classify(self, model: LabelModel, vectors: np.ndarray, bonus: dict[str, float], min_probability: float,
+                  fallback: str) -> tuple[str, float]:
+        """The label whose probability (whole text mixed with its most telling sentence), raised by the
+        log-odds ``bonus`` of its cues, is highest; ``fallback`` when the text is like no example, or the
+        winner is unsure and has no cue of its own."""
+        if not len(model.examples) or float(model.nearest(vectors[:1])[0]) < self.settings.min_similarity:
             return fallback, 0.0
-        sims = vectors @ labels.vectors.T  # (units, examples)
-        k = self.settings.neighbours
-        per_label = np.full((len(vectors), len(labels.ids)), -1.0, dtype=np.float32)
-        for j in range(len(labels.ids)):
-            cols = sims[:, labels.owner == j]
-            if cols.shape[1]:
-                top = np.sort(cols, axis=1)[:, -min(k, cols.shape[1]) :]
-                per_label[:, j] = top.mean(axis=1)
-        if REMEDY in labels.ids:
+        probs = model.probabilities(vectors)
+        ids = model.ids
+        if REMEDY in ids:
             # Remedy demands say what the customer wants, not what went wrong: drop those sentences, then the label.
-            r = labels.ids.index(REMEDY)
-            keep = [0] + [i for i in range(1, len(per_label)) if int(np.argmax(per_label[i])) != r]
-            per_label = np.delete(per_label[keep], r, axis=1)
-            labels = _Labels(labels.ids[:r] + labels.ids[r + 1 :], labels.vectors, labels.owner)
-        whole = per_label[0]
-        best_sentence = per_label[1:].max(axis=0) if len(per_label) > 1 else whole
+            r = ids.index(REMEDY)
+            keep = [0] + [i for i in range(1, len(probs)) if int(np.argmax(probs[i])) != r]
+            probs = np.delete(probs[keep], r, axis=1)
+            probs /= probs.sum(axis=1, keepdims=True)
+            ids = ids[:r] + ids[r + 1 :]
         w = self.settings.sentence_weight
-        scores = (1 - w) * whole + w * best_sentence
+        mixed = (1 - w) * probs[0] + w * (probs[1:].max(axis=0) if len(probs) > 1 else probs[0])
+        mixed /= mixed.sum()
         bias = self.settings.bias
-        scores = scores + np.array([bonus.get(label, 0.0) + bias.get(label, 0.0) for label in labels.ids],
-                                   dtype=np.float32)
-        order = np.argsort(-scores, kind="stable")
-        best, second = float(scores[order[0]]), float(scores[order[1]]) if len(order) > 1 else -1.0
-        z = np.exp((scores - scores.max()) / self.settings.temperature)
-        confidence = round(float(z[order[0]] / z.sum()), 4)
-        label = labels.ids[int(order[0])]
-        has_cue = label in bonus and bonus[label] >= self.settings.cue_bonus
-        if not has_cue and (best < min_score or best - second < min_margin):
+        scores = np.log(mixed + 1e-9) + np.array([bonus.get(label, 0.0) + bias.get(label, 0.0) for label in ids])
+        z = np.exp(scores - scores.max())
+        z /= z.sum()
+        best = int(np.argmax(z))
+        label, confidence = ids[best], round(float(z[best]), 4)
+        has_cue = bonus.get(label, 0.0) >= min(self.settings.cue_bonus, self.settings.mood_cue_bonus)
+        if not has_cue and confidence < min_probability:
             return fallback, confidence
         return label, confidence
 
