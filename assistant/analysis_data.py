@@ -45,9 +45,10 @@ class AnalysisConfig(Strict):
     currencies: dict[str, Currency]
     classifier: ClassifierSettings = ClassifierSettings()
     mood_cues: dict[str, tuple[str, ...]] = {}  # language-neutral mood cues (emoji)
-    injection_markup: tuple[str, ...] = ()  # prompt tokens that mark an instruction in any language ("[INST]")
     mood_from_flags: dict[str, str] = {}  # a flag that tells of a mood, e.g. a legal threat of anger
     brands: tuple[str, ...] = ()  # brand names that mark a product name (case-sensitive)
+    non_products: tuple[str, ...] = ()  # capitalised names that are no product: carriers, shops, payment services
+    injection_markup: tuple[str, ...] = ()  # prompt tokens that mark an instruction in any language ("[INST]")
 
 
 class LabelData(Strict):
@@ -61,6 +62,11 @@ class FactData(Strict):
     months: tuple[tuple[str, ...], ...] = ()  # 12 entries, each the forms of that month's name
     sign_offs: tuple[str, ...] = ()  # closing phrases that precede the customer's name
     currency_symbols: tuple[str, ...] = ()  # extra spellings used in this language only, e.g. Danish "kr."
+    product_leads: tuple[str, ...] = ()  # words after which a capitalised name is what was bought: "a", "min"
+    nouns_capitalised: bool = False  # every noun has a capital (German): a capital after a lead names nothing
+    inflected_endings: tuple[str, ...] = ()  # "Fiskars-kirveen": an inflected compound tail is left out
+
+
 class InjectionParts(Strict):
     """Word groups of instructions aimed at the assistant; a sentence with words of two groups is one."""
 
@@ -68,8 +74,6 @@ class InjectionParts(Strict):
     override: tuple[str, ...] = ()  # "ignore", "forget", "disregard"
     rules: tuple[str, ...] = ()  # "instructions", "rules", "guidelines"
     reply: tuple[str, ...] = ()  # what the output should say: "in your reply", "write that", "promise me"
-
-
 
 
 class Names(Strict):
@@ -83,9 +87,9 @@ class LanguageAnalysis(Strict):
     topics: dict[str, LabelData] = {}
     moods: dict[str, LabelData] = {}
     flags: dict[str, LabelData] = {}
-    injection_parts: InjectionParts = InjectionParts()
     facts: FactData = FactData()
     injection: tuple[str, ...] = ()  # phrases that try to instruct the assistant (those sentences are ignored)
+    injection_parts: InjectionParts = InjectionParts()
     # Sentences that demand a remedy ("give me my money back"): they say what the customer wants, not what
     # went wrong, so a sentence closest to these does not decide the topic.
     remedy_requests: tuple[str, ...] = ()
