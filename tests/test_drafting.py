@@ -18,6 +18,7 @@ from assistant.drafting import (
     compose_draft,
     compose_gloss,
     load_phrasebank,
+    load_sections,
     passages_for,
     phrasebank_languages,
     section_intents,
@@ -225,6 +226,21 @@ def test_unknown_register_is_a_clear_error():
 def test_unknown_topic_and_mood_fall_back():
     draft = _draft("en", analysis=_analysis("teleportation", "confused", (), ()))
     assert draft.text == _draft("en", analysis=_analysis("other", "frustrated", (), ())).text
+
+
+@pytest.mark.parametrize("lang", BANKS)
+def test_every_topic_follows_up_and_says_how_recurrence_is_prevented(lang):
+    # the follow-up commitment and a prevention measure belong in every reply, whatever the topic
+    bank = load_phrasebank(lang)
+    register = bank.resolve_register(None)
+
+    def texts(variants):
+        return [v if isinstance(v, str) else v[register] for v in variants]
+
+    for topic in load_sections().rules.topics:
+        follow_up = _draft(lang, analysis=_analysis(topic, "calm")).section("follow_up").text
+        assert any(t in follow_up for t in texts(bank.follow_up.check_back)), topic
+        assert any(t in follow_up for t in texts(bank.follow_up.prevent)), topic
 
 
 def test_json_contract():
