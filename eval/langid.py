@@ -207,10 +207,15 @@ def tune(folder: Path = DEV_DIR, top: int = 10) -> list[tuple[float, DetectorSet
     results = []
     # min_confidence is not searched: abstaining always costs accuracy here, so it is set from the
     # cannot-tell cases in special/cannot_tell.txt against the word pairs it loses.
-    grid = itertools.product((0.0, 0.1), (0.5, 1.0, 1.5, 2.0, 3.0), (0.0, 0.3), (0.0, 0.5, 1.0, 1.5, 2.0, 3.0))
-    for ld, mw, ew, xw in grid:
+    grid = itertools.product((0.6, 0.8, 1.0), (0.0, 0.1), (1.0, 1.5, 2.0, 2.5), (0.0, 0.3), (0.0, 1.0, 1.5, 2.0, 2.5))
+    for lw, ld, mw, ew, xw in grid:
         settings = replace(
-            detector.settings, langdetect_weight=ld, marker_weight=mw, ending_weight=ew, lexicon_weight=xw
+            detector.settings,
+            lingua_weight=lw,
+            langdetect_weight=ld,
+            marker_weight=mw,
+            ending_weight=ew,
+            lexicon_weight=xw,
         )
         acc = {s.kind: s.accuracy for s in score(evidence, {"ours": predictors(detector, settings)["ours"]})}
         objective = acc["sentences"] + acc["word-pairs"] + 0.5 * acc["short"]

