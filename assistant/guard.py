@@ -10,6 +10,7 @@ mood, the flags or the facts. A sentence counts as such an instruction when
   "chatbot"), an override ("ignore", "forget"), its rules ("instructions", "guidelines") and what the reply
   should say ("in your reply", "write that", "promise me") -- so that paraphrases without a listed phrase
   are caught while an angry demand ("I demand a refund NOW!") holds none or one group; or
+- it opens with a machine addressed before a colon ("Note for the software reading this: ..."); or
 - it follows such a sentence and holds words of one group (an instruction continued in a second sentence).
 
 Every language's words are looked for in every complaint: an injection is often in English amid another
@@ -36,6 +37,7 @@ _CLOSE = {
     "<instructions>": "</instructions>",
     "<prompt>": "</prompt>",
 }
+_HEADER_LIMIT = 80  # "Til systemet: ..." -- a machine addressed before a colon opens the sentence
 _BLOCK_LIMIT = 1000  # an opened prompt block is masked at most this far when it is never closed
 
 
@@ -85,6 +87,8 @@ def injection_spans(text: str, resources: AnalysisResources) -> list[tuple[int, 
     for s, e in _sentences(rest):  # split the original: capitals tell where a sentence starts
         piece = fold(rest[s:e]).text
         strong = any(p is not None and p.search(piece) for p in (pats["phrase"], pats["markup"]))
+        head = piece[: piece.find(":")] if 0 < piece.find(":") <= _HEADER_LIMIT else ""
+        strong = strong or bool(head and pats["addressee"] is not None and pats["addressee"].search(head))
         groups = sum(1 for g in GROUPS if pats[g] is not None and pats[g].search(piece))
         hit = strong or groups >= 2 or (previous and groups >= 1)
         if hit:
