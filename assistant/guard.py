@@ -50,6 +50,7 @@ def _patterns(resources: AnalysisResources) -> dict[str, re.Pattern[str] | None]
     }
     for group in GROUPS:
         out[group] = compile_cues([c for lang in langs for c in getattr(lang.injection_parts, group)])
+    out["subjects"] = compile_cues([c for lang in langs for c in lang.injection_parts.subjects])
     return out
 
 
@@ -89,12 +90,26 @@ def injection_spans(text: str, resources: AnalysisResources) -> list[tuple[int, 
         strong = any(p is not None and p.search(piece) for p in (pats["phrase"], pats["markup"]))
         head = piece[: piece.find(":")] if 0 < piece.find(":") <= _HEADER_LIMIT else ""
         strong = strong or bool(head and pats["addressee"] is not None and pats["addressee"].search(head))
-        groups = sum(1 for g in GROUPS if pats[g] is not None and pats[g].search(piece))
+        groups = sum(1 for g in GROUPS if _found(pats, g, piece))
         hit = strong or groups >= 2 or (previous and groups >= 1)
         if hit:
             spans.append((s, e))
         previous = hit
     return _merge(spans)
+
+
+def _found(pats: dict[str, re.Pattern[str] | None], group: str, piece: str) -> bool:
+    """Whether ``piece`` (folded) holds a word of ``group``; an override right after a subject ("you ignore",
+    "ich ignoriere", "j'oublie") is a statement about someone, not an order."""
+    pattern = pats[group]
+    if pattern is None:
+        return False
+    subjects = pats["subjects"] if group == "override" else None
+    for m in pattern.finditer(piece):
+        before = re.search(r"(\w+)\W{0,2}$", piece[: m.start()])
+        if subjects is None or before is None or not subjects.fullmatch(before.group(1)):
+            return True
+    return False
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
