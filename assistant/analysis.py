@@ -85,9 +85,14 @@ class Analyzer:
         text = mask_injections(original, self.resources)
         folded = fold(text)
         cue_langs = self._cue_languages(language)
-        units = [" ".join(text.split()) or original.strip()] + split_sentences(text)[:24]
+        sentences = split_sentences(text)[:24]
+        units = [" ".join(text.split()) or original.strip()] + sentences
         vectors = self.embedder.embed_queries(units)
-        topic_bonus = self._cue_hits("topics", folded, cue_langs, self.settings.cue_bonus)
+        # A topic cue inside a remedy demand ("refund the difference") names what is wanted, not what went wrong.
+        asides = self._topics.aside_rows(vectors[1:])
+        topic_text = fold(" \n".join(s for s, aside in zip(sentences, asides, strict=True) if not aside)) \
+            if asides.any() else folded
+        topic_bonus = self._cue_hits("topics", topic_text, cue_langs, self.settings.cue_bonus)
         topic, topic_conf = self._classify(self._topics, vectors, topic_bonus, self.settings.topic_min_probability,
                                            fallback="other")
         mood_bonus = self._cue_hits("moods", folded, cue_langs, self.settings.mood_cue_bonus)
@@ -107,7 +112,7 @@ class Analyzer:
             if told and told not in mood_bonus:
                 mood_bonus[told] = self.settings.mood_cue_bonus
         mood, mood_conf = self._classify(self._moods, vectors, mood_bonus, self.settings.mood_min_probability,
-                                         fallback="unknown")
+                                         fallback="unknown", baseline=self.settings.baseline_mood)
         return Analysis(topic, topic_conf, mood, mood_conf, flags, facts)
 
     def display_name(self, kind: str, label: str, language: str | None = None) -> str:
@@ -132,10 +137,10 @@ class Analyzer:
         return hits
 
     def _classify(self, model: LabelModel, vectors: np.ndarray, bonus: dict[str, float], min_probability: float,
-                  fallback: str) -> tuple[str, float]:
-        """The label whose probability (whole text mixed with its most telling sentence), raised by the
-        log-odds ``bonus`` of its cues, is highest; ``fallback`` when the text is like no example, or the
-        winner is unsure and has no cue of its own."""
+                  fallback: str, baseline: str | None = None) -> tuple[str, float]:
+        """The label whose probability (whole text mixed with its most telling sentence; for ``baseline``, its
+        least telling one), raised by the log-odds ``bonus`` of its cues, is highest; ``fallback`` when the text
+        is like no example, or the winner is unsure and has no cue of its own."""
         if not len(model.examples) or float(model.nearest(vectors[:1])[0]) < self.settings.min_similarity:
             return fallback, 0.0
         probs = model.probabilities(vectors)
@@ -143,12 +148,16 @@ class Analyzer:
         if REMEDY in ids:
             # Remedy demands say what the customer wants, not what went wrong: drop those sentences, then the label.
             r = ids.index(REMEDY)
-            keep = [0] + [i for i in range(1, len(probs)) if int(np.argmax(probs[i])) != r]
+            keep = [0] + [i + 1 for i, aside in enumerate(model.aside_rows(vectors[1:])) if not aside]
             probs = np.delete(probs[keep], r, axis=1)
             probs /= probs.sum(axis=1, keepdims=True)
             ids = ids[:r] + ids[r + 1 :]
+        sentences = probs[1:] if len(probs) > 1 else probs
+        telling = sentences.max(axis=0)
+        if baseline in ids:  # the text is calm only when every sentence is: one outburst is enough to tell
+            telling[ids.index(baseline)] = sentences[:, ids.index(baseline)].min()
         w = self.settings.sentence_weight
-        mixed = (1 - w) * probs[0] + w * (probs[1:].max(axis=0) if len(probs) > 1 else probs[0])
+        mixed = (1 - w) * probs[0] + w * telling
         mixed /= mixed.sum()
         bias = self.settings.bias
         scores = np.log(mixed + 1e-9) + np.array([bonus.get(label, 0.0) + bias.get(label, 0.0) for label in ids])

@@ -33,6 +33,7 @@ class ClassifierSettings(Strict):
     exclamation_bonus: float = 1.0  # ... and for piled-up exclamation marks
     topic_min_probability: float = 0.3  # a less likely topic without a cue is "other"
     mood_min_probability: float = 0.3  # a less likely mood without a cue is "unknown"
+    baseline_mood: str | None = None  # the mood a text has only when every sentence has it (calm)
     topicless_moods: tuple[str, ...] = ()  # moods whose example sentences say nothing of the topic (outbursts)
     min_similarity: float = 0.85  # a text whose cosine to every example is lower is like none of them
     bias: dict[str, float] = {}  # log-odds added to a topic or mood: corrects labels the examples under-serve
@@ -131,6 +132,10 @@ def _load(folder: str) -> AnalysisResources:
     _check(root / "analysis.yaml", "mood_cues", set(config.mood_cues), ids["moods"])
     _check(root / "analysis.yaml", "mood_from_flags", set(config.mood_from_flags), ids["flags"])
     _check(root / "analysis.yaml", "mood_from_flags", set(config.mood_from_flags.values()), ids["moods"])
+    settings = config.classifier
+    _check(root / "analysis.yaml", "classifier.topicless_moods", set(settings.topicless_moods), ids["moods"])
+    baseline = {settings.baseline_mood} if settings.baseline_mood else set()
+    _check(root / "analysis.yaml", "classifier.baseline_mood", baseline, ids["moods"])
     langs: dict[str, LanguageAnalysis] = {}
     for path in sorted((root / "analysis").glob("*.yaml")):
         data = load_model(LanguageAnalysis, path)

@@ -44,6 +44,12 @@ class LabelModel:
         p = np.exp(z)
         return p / p.sum(axis=1, keepdims=True)
 
+    def aside_rows(self, vectors: np.ndarray) -> np.ndarray:
+        """Which rows are most like the ``_remedy`` examples (say nothing of what went wrong)."""
+        if REMEDY not in self.ids or not len(vectors):
+            return np.zeros(len(vectors), dtype=bool)
+        return np.argmax(self.probabilities(vectors), axis=1) == self.ids.index(REMEDY)
+
     def nearest(self, vectors: np.ndarray) -> np.ndarray:
         """Cosine of each row with its most similar example sentence."""
         if not len(self.examples):
