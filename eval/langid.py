@@ -266,7 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     detector = LanguageDetector()
     for folder in folders:
         started = time.perf_counter()
-        kinds = list(args.kinds) + (["short"] if folder == DEV_DIR else [])
+        kinds = list(args.kinds) + (["short"] if folder.resolve() == DEV_DIR else [])
         scores = evaluate(folder, kinds=kinds, limit=args.limit, detector=detector)
         print(markdown(scores, f"{folder.name} ({time.perf_counter() - started:.0f} s)"))
         print()
