@@ -37,6 +37,7 @@ _CLOSE = {
     "<instructions>": "</instructions>",
     "<prompt>": "</prompt>",
 }
+_LEAD_IN_LETTERS = 4
 _HEADER_LIMIT = 80  # "Til systemet: ..." -- a machine addressed before a colon opens the sentence
 _BLOCK_LIMIT = 1000  # an opened prompt block is masked at most this far when it is never closed
 
@@ -60,12 +61,18 @@ def _sentences(text: str) -> list[tuple[int, int]]:
         spans.append((start, m.end()))
         start = m.end()
     spans.append((start, len(text)))
-    out = []
+    out: list[tuple[int, int]] = []
+    carry = None  # a lead-in too short to stand alone ("PS.", "NB:") belongs to the sentence after it
     for s, e in spans:
         while s < e and text[s].isspace():
             s += 1
         if s < e:
-            out.append((s, e))
+            s = carry if carry is not None else s
+            carry = s if sum(c.isalpha() for c in text[s:e]) < _LEAD_IN_LETTERS else None
+            if carry is None:
+                out.append((s, e))
+    if carry is not None:
+        out.append((carry, len(text)))
     return out
 
 
