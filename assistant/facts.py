@@ -169,7 +169,9 @@ _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])
 _MODEL = r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*|[A-Za-z]+-?\d[\w-]*|[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)"
 _BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
 _SHORT_NUMBER = r"\d{1,4}(?![\w.,:/-]?\d)"  # "6" in "Serie 6", not "1 299" or "12.05"
-_FOLLOWER = r"(?:" + _MODEL + r"|[A-ZÀ-Þ][\w'’]*\w(?:-[A-Za-z\d][\w'’]*)*|" + _SHORT_NUMBER + r")"
+_FOLLOWER = (  # a model word, a capitalised word, a short number, or a letter before one ("Jøtul F 305")
+    r"(?:" + _MODEL + r"|[A-ZÀ-Þ][\w'’]*\w(?:-[A-Za-z\d][\w'’]*)*|" + _SHORT_NUMBER + r"|[A-Z](?=[ ]\d))"
+)
 _BRAND_MODEL = re.compile(
     r"(?<![\w-])(" + _BRAND + r"(?:[ ]" + _BRAND + r")?[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
     r"|(?<![\w-])((?:[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)(?:[ ](?:[A-Z]\w+|\d+\b)){1,2})"

@@ -15,6 +15,16 @@ RESOURCES = load_analysis_resources()
 
 PRODUCTS = [
     pytest.param(
+        "nb", "Vi kjøpte en Jøtul F 305 vedovn i fjor, og nå sprekker glasset.", ["Jøtul F 305"], id="nb-letter-model"
+    ),
+    pytest.param(
+        "nn", "Eg har hatt ein Miele-støvsugar i to år, og no luktar han brent.", ["Miele-støvsugar"], id="nn-compound"
+    ),
+    pytest.param("ru", "Смартфон Honor 90 перестал заряжаться через неделю.", ["Honor 90"], id="ru-latin-unlisted"),
+    pytest.param("en", "I called on Tuesday and spoke to Mark Evans in your Leeds office.", [], id="en-person-place"),
+    pytest.param("nb", "Jeg snakket med Kari på kundeservice i Trondheim.", [], id="nb-person-place"),
+    pytest.param("fr", "J'ai payé par carte Visa le 3 mars et La Poste a perdu le colis.", [], id="fr-card-carrier"),
+    pytest.param(
         "nb",
         "Jeg kjøpte en Bosch Serie 6 vaskemaskin hos dere i fjor, og nå lekker den.",
         ["Bosch Serie 6"],
