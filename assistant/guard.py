@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 from .analysis_data import AnalysisResources
-from .textmatch import compile_cues, fold
+from .textmatch import cue_pattern, fold
 
 GROUPS = ("addressee", "override", "rules", "reply")
 # A sentence ends at . ! ? … before white space and a capital, digit or other non-lower-case start, or at a
@@ -42,16 +43,31 @@ _HEADER_LIMIT = 80  # "Til systemet: ..." -- a machine addressed before a colon 
 _BLOCK_LIMIT = 1000  # an opened prompt block is masked at most this far when it is never closed
 
 
+_WORD_START = r"(?<!\w)"
+
+
+def _compile(cues: Iterable[str]) -> re.Pattern[str] | None:
+    """Like ``compile_cues``, with the word-start check taken out of the alternatives: one test per position
+    instead of one per cue, which makes the hundreds of cues of all languages ten times faster to search."""
+    parts = sorted({cue_pattern(c) for c in cues if c.strip()}, key=len, reverse=True)
+    if not parts:
+        return None
+    inner = [p[len(_WORD_START) :] for p in parts if p.startswith(_WORD_START)]
+    other = [p for p in parts if not p.startswith(_WORD_START)]
+    alternatives = ([_WORD_START + "(?:" + "|".join(inner) + ")"] if inner else []) + other
+    return re.compile("|".join(alternatives))
+
+
 @functools.lru_cache(maxsize=4)
 def _patterns(resources: AnalysisResources) -> dict[str, re.Pattern[str] | None]:
     langs = resources.languages.values()
     out: dict[str, re.Pattern[str] | None] = {
-        "phrase": compile_cues([c for lang in langs for c in lang.injection]),
-        "markup": compile_cues(resources.config.injection_markup),
+        "phrase": _compile([c for lang in langs for c in lang.injection]),
+        "markup": _compile(resources.config.injection_markup),
     }
     for group in GROUPS:
-        out[group] = compile_cues([c for lang in langs for c in getattr(lang.injection_parts, group)])
-    out["subjects"] = compile_cues([c for lang in langs for c in lang.injection_parts.subjects])
+        out[group] = _compile([c for lang in langs for c in getattr(lang.injection_parts, group)])
+    out["subjects"] = _compile([c for lang in langs for c in lang.injection_parts.subjects])
     return out
 
 
