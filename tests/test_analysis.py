@@ -147,6 +147,13 @@ MOOD_CASES = [
     ("en-frustrated", "en", "I'm getting really fed up of chasing this. How much longer do I have to wait?",
      "frustrated"),
     ("de-hostile", "de", "Ihr seid ein Haufen unfähiger Idioten und Betrüger!", "hostile"),
+    # one telling sentence amid plain facts gives the mood: a text is calm only when every sentence is
+    ("pl-frustrated-amid-facts", "pl", "Zamówiłam lampę dwa tygodnie temu. Status przesyłki się nie zmienia. "
+     "Naprawdę mnie to już irytuje.", "frustrated"),
+    ("sv-frustrated-amid-facts", "sv", "Jag beställde en lampa för två veckor sedan. Spårningen står still. "
+     "Ärligt talat börjar jag bli trött på det här.", "frustrated"),
+    ("fr-calm-facts", "fr", "J'ai commandé une lampe il y a deux semaines. Le suivi ne bouge plus. "
+     "Pourriez-vous vérifier, s'il vous plaît ?", "calm"),
 ]
 
 
@@ -167,6 +174,17 @@ FLAG_CASES = [
     ("pl-legal", "pl", "Jeśli nie oddacie pieniędzy, sprawa trafi do sądu.", {"legal_threat"}),
     ("uk-safety", "uk", "Обігрівач перегрівся і з нього пішов дим.", {"safety_risk"}),
     ("en-caps", "en", "I WILL TAKE YOU TO COURT IF THIS IS NOT FIXED", {"legal_threat"}),
+    ("en-repeat-calls", "en", "I have called five times about this and nobody can tell me anything.",
+     {"repeat_contact"}),
+    ("de-repeat-letters", "de", "Ich schreibe Ihnen zum dritten Mal wegen derselben Rechnung.", {"repeat_contact"}),
+    ("fr-repeat-already", "fr", "Je vous ai déjà écrit deux fois à ce sujet, sans suite.", {"repeat_contact"}),
+    ("fi-repeat-called", "fi", "Olen jo soittanut kahdesti, eikä kukaan ole palannut asiaan.", {"repeat_contact"}),
+    ("pl-churn-competitor", "pl", "Jeśli tego nie naprawicie, przejdę do konkurencji.", {"churn_threat"}),
+    ("es-churn-never", "es", "No volveré a comprar aquí, me voy a la competencia.", {"churn_threat"}),
+    ("uk-churn-never", "uk", "Більше ніколи не замовлятиму у вас.", {"churn_threat"}),
+    ("da-churn-considering", "da", "Jeg overvejer at skifte til en anden butik.", {"churn_threat"}),
+    ("en-each-time-is-not-repeat", "en", "You charged me £2 each time I topped up my card.", set()),
+    ("en-broke-again-is-not-repeat", "en", "It is the third time this kettle has broken.", set()),
     ("nb-double-charge-is-not-repeat", "nb", "Dere har trukket meg to ganger for samme ordre.", set()),
     ("en-small-amount", "en", "You charged me $12.99 for shipping that should have been free.", set()),
 ]
@@ -233,3 +251,51 @@ def test_markup_is_text():
 def test_prompts_dir_holds_the_files():
     assert (prompts_dir() / "analysis.yaml").is_file()
     assert Path(prompts_dir() / "analysis").is_dir()
+
+
+# -- the fitted classifiers: cached on disk by what they were fitted from -------------------------------------
+
+
+class _HashEmbedder:
+    """Deterministic stand-in: a unit vector per text from its hash (tests the caching logic, not quality)."""
+
+    name = "hash-embedder"
+
+    def embed_queries(self, texts):
+        import zlib
+
+        import numpy as np
+
+        out = np.stack([np.random.default_rng(zlib.crc32(t.encode())).normal(size=16) for t in texts])
+        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+    embed_documents = embed_queries
+
+
+def test_fitted_weights_are_cached_and_reused(tmp_path):
+    first = Analyzer(_HashEmbedder(), RESOURCES, cache_dir=tmp_path)
+    stored = sorted((tmp_path / "analysis").glob("*.npz"))
+    assert len(stored) == 2  # topics and moods
+    stamps = [p.stat().st_mtime_ns for p in stored]
+    second = Analyzer(_HashEmbedder(), RESOURCES, cache_dir=tmp_path)
+    assert [p.stat().st_mtime_ns for p in stored] == stamps  # read back, not refitted
+    for a, b in ((first._topics, second._topics), (first._moods, second._moods)):
+        assert a.ids == b.ids and (a.weights == b.weights).all()
+
+
+def test_damaged_cache_file_is_refitted(tmp_path):
+    Analyzer(_HashEmbedder(), RESOURCES, cache_dir=tmp_path)
+    for path in (tmp_path / "analysis").glob("*.npz"):
+        path.write_bytes(b"not a zip file")
+    fresh = Analyzer(_HashEmbedder(), RESOURCES, cache_dir=None)
+    again = Analyzer(_HashEmbedder(), RESOURCES, cache_dir=tmp_path)
+    assert (again._topics.weights == fresh._topics.weights).all()
+    assert all(p.stat().st_size > 100 for p in (tmp_path / "analysis").glob("*.npz"))
+
+
+def test_classifier_settings_name_known_moods(tmp_path):
+    shutil.copytree(prompts_dir() / "analysis", tmp_path / "analysis")
+    text = (prompts_dir() / "analysis.yaml").read_text(encoding="utf-8")
+    (tmp_path / "analysis.yaml").write_text(text.replace("baseline_mood: calm", "baseline_mood: serene", 1), "utf-8")
+    with pytest.raises(ResourceError, match=r"classifier\.baseline_mood: unknown ids \['serene'\]"):
+        load_analysis_resources(tmp_path)
