@@ -109,8 +109,8 @@ class Analyzer:
         flags = self._flags(folded, cue_langs, facts, language)
         for flag in flags:
             told = self.resources.config.mood_from_flags.get(flag.id)
-            if told and told not in mood_bonus:
-                mood_bonus[told] = self.settings.mood_cue_bonus
+            if told and mood_bonus.get(told, 0.0) < self.settings.mood_cue_bonus:  # shouting may have added less
+                mood_bonus[told] = mood_bonus.get(told, 0.0) + self.settings.mood_cue_bonus
         mood, mood_conf = self._classify(self._moods, vectors, mood_bonus, self.settings.mood_min_probability,
                                          fallback="unknown", baseline=self.settings.baseline_mood)
         return Analysis(topic, topic_conf, mood, mood_conf, flags, facts)
