@@ -60,6 +60,7 @@ class LabelData(Strict):
 class FactData(Strict):
     currency: str | None = None  # ISO code meant by an ambiguous symbol ("kr") in this language
     reference_words: tuple[str, ...] = ()  # words introducing an order/case/reference number
+    reference_links: tuple[str, ...] = ()  # words between such a word and its number: "is", "er", "est"
     months: tuple[tuple[str, ...], ...] = ()  # 12 entries, each the forms of that month's name
     sign_offs: tuple[str, ...] = ()  # closing phrases that precede the customer's name
     currency_symbols: tuple[str, ...] = ()  # extra spellings used in this language only, e.g. Danish "kr."

@@ -17,9 +17,13 @@ from .guard import mask_injections
 from .textmatch import Folded, cue_pattern, fold, fold_str
 from .types import Fact
 
-# A reference: optional letters prefix, then digits with separators; at least three digits in all.
-_ID = r"#?(?:[a-zа-яё]{1,4}[-/]?)?\d[\d/-]*[\da-z]|#?\d{3,}"
-_CONNECTOR = r"(?:\s*(?:nr\.?|no\.?|n°|nº|num\.?|number|nummer|numer|numero|номер|:|-)(?=[\s\d#:]))*\s*:?\s*"
+# A reference: optional letters prefix, then digits with separators; or a code of letters and digits
+# ("A7B2C9", "QW7YT2"); at least three digits in all, or two in a code.
+_ID = (
+    r"#?(?:[a-zа-яё]{1,4}[-/]?)?\d[\d/-]*[\da-z]|#?\d{3,}"
+    r"|(?=[a-z\d]*\d[a-z\d]*\d)(?=[a-z\d]*[a-z])[a-z\d]{5,12}"
+)
+_LINKS = r"nr\.?|no\.?|n°|nº|num\.?|number|nummer|numer|numero|номер|:|-|—|–"
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _NUMERIC_DATE = (
     r"(?<![\d.,/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1,2}\.\d{1,2}\."
@@ -48,9 +52,12 @@ def _patterns(
     months = sorted({fold_str(f) for lang in langs for m in lang.facts.months for f in m}, key=len, reverse=True)
     month = "(?:" + "|".join(re.escape(m) for m in months) + r")(?!\w)" if months else r"(?!x)x"
     signs = sorted({cue_pattern(s) for lang in langs for s in lang.facts.sign_offs}, key=len, reverse=True)
+    links = sorted({cue_pattern(w) for lang in langs for w in lang.facts.reference_links}, key=len, reverse=True)
+    connector = r"(?:\s*(?:" + "|".join([*links, _LINKS]) + r")(?=[\s\d#:]))*\s*:?\s*"
     return {
-        "reference": re.compile(
-            "(?:" + ("|".join(words) or r"(?!x)x") + ")" + _CONNECTOR + r"(?P<id>" + _ID + r")(?![\w])"
+        "reference": re.compile(  # not "the order is 300 kr": a number before a currency is an amount
+            "(?:" + ("|".join(words) or r"(?!x)x") + ")" + connector + r"(?P<id>" + _ID + r")(?![\w])"
+            r"(?!\s?(?:" + sym + r"))"
         ),
         "hash": re.compile(
             r"(?<![\w#])(?P<id>#\d{3,}(?:-\d+)*)(?!\w)|(?<!\w)(?P<sign>no)\s?(?P<num>\d{3,}(?:-\d+)*)(?!\w)"
@@ -127,7 +134,8 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             taken.append(span)
 
     for m in pats["reference"].finditer(folded.text):
-        if sum(c.isdigit() for c in m.group("id")) >= 3:
+        digits = sum(c.isdigit() for c in m.group("id"))
+        if digits >= 3 or (digits == 2 and sum(c.isalpha() for c in m.group("id")) >= 2):
             add("order_number", m.start("id"), m.end("id"))
     for m in pats["hash"].finditer(folded.text):
         if m.group("id"):

@@ -214,3 +214,37 @@ def test_no_listed_non_product_is_a_product():
     for name in RESOURCES.config.non_products:
         text = f"Jeg betalte med en {name} og fikk aldri svar."
         assert [f for f in find_facts(text, RESOURCES, "nb") if f.kind == "product"] == [], name
+
+
+# Order, case and reference numbers in the forms customers write them: after "is"/"er"/"est", a dash, "met
+# nummer"; codes of letters and digits; never a number that is an amount.
+ORDERS = [
+    pytest.param("de", "Meine Bestellung Nr. 12345678 ist nicht angekommen.", ["12345678"], id="de-1"),
+    pytest.param("en", "My order ID: A7B2C9 still shows as processing.", ["A7B2C9"], id="en-1"),
+    pytest.param("en", "I opened ticket #A-5521 last week.", ["#A-5521"], id="en-2"),
+    pytest.param("nb", "Saken har nummer 2024-55123 hos dere.", ["2024-55123"], id="nb-1"),
+    pytest.param("ru", "Номер заказа 4567-890-12, оплата прошла.", ["4567-890-12"], id="ru-1"),
+    pytest.param("pl", "Zamówienie nr 123/2024 nie dotarło.", ["123/2024"], id="pl-1"),
+    pytest.param("da", "Min reklamation nr. 88-41-22 er ikke besvaret.", ["88-41-22"], id="da-1"),
+    pytest.param("fr", "Ma référence client est 00981234.", ["00981234"], id="fr-1"),
+    pytest.param("en", "Booking reference QW7YT2, flight cancelled.", ["QW7YT2"], id="en-3"),
+    pytest.param("en", "Invoice INV-2024-0081 charges me twice.", ["INV-2024-0081"], id="en-4"),
+    pytest.param("de", "Auftragsnummer: 302-1234567-1234567", ["302-1234567-1234567"], id="de-2"),
+    pytest.param("en", "Order No. 1001 arrived damaged.", ["1001"], id="en-5"),
+    pytest.param("en", "The order number is 55123 and nothing has happened.", ["55123"], id="en-6"),
+    pytest.param("uk", "Номер замовлення — 77881, досі не відправлено.", ["77881"], id="uk-1"),
+    pytest.param("en", "Nothing has happened with my order (#10442) since Monday.", ["#10442"], id="en-7"),
+    pytest.param("sv", "Ordernummer: SE-44120. Paketet är borta.", ["SE-44120"], id="sv-1"),
+    pytest.param("nl", "Mijn bestelling met nummer 9981-22 is kwijt.", ["9981-22"], id="nl-1"),
+    pytest.param("es", "El número de pedido es 7788990 y sigue sin llegar.", ["7788990"], id="es-1"),
+    pytest.param("fi", "Tilausnumeroni on 66120 ja paketti puuttuu.", ["66120"], id="fi-1"),
+    pytest.param("nb", "Jeg har ventet i 3 uker på ordre 44812.", ["44812"], id="nb-2"),
+    pytest.param("en", "I paid 250 dollars on 12 May for 3 chairs.", [], id="en-8"),
+    pytest.param("nb", "Ring meg på 912 34 567.", [], id="nb-3"),
+    pytest.param("en", "The order is 300 kr more expensive than the invoice said.", [], id="en-amount-not-order"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), ORDERS)
+def test_order_numbers_in_the_forms_customers_write(lang, text, expected):
+    assert [f.value for f in extract_facts(text, lang) if f.kind == "order_number"] == expected
