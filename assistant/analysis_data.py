@@ -63,6 +63,7 @@ class FactData(Strict):
     reference_links: tuple[str, ...] = ()  # words between such a word and its number: "is", "er", "est"
     months: tuple[tuple[str, ...], ...] = ()  # 12 entries, each the forms of that month's name
     sign_offs: tuple[str, ...] = ()  # closing phrases that precede the customer's name
+    name_intros: tuple[str, ...] = ()  # phrases that introduce the customer's name: "my name is", "меня зовут"
     currency_symbols: tuple[str, ...] = ()  # extra spellings used in this language only, e.g. Danish "kr."
     product_leads: tuple[str, ...] = ()  # words after which a capitalised name is what was bought: "a", "min"
     nouns_capitalised: bool = False  # every noun has a capital (German): a capital after a lead names nothing

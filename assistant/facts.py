@@ -53,6 +53,7 @@ def _patterns(
     month = "(?:" + "|".join(re.escape(m) for m in months) + r")(?!\w)" if months else r"(?!x)x"
     signs = sorted({cue_pattern(s) for lang in langs for s in lang.facts.sign_offs}, key=len, reverse=True)
     links = sorted({cue_pattern(w) for lang in langs for w in lang.facts.reference_links}, key=len, reverse=True)
+    intros = sorted({cue_pattern(w) for lang in langs for w in lang.facts.name_intros}, key=len, reverse=True)
     connector = r"(?:\s*(?:" + "|".join([*links, _LINKS]) + r")(?=[\s\d#:]))*\s*:?\s*"
     return {
         "reference": re.compile(  # not "the order is 300 kr": a number before a currency is an amount
@@ -71,8 +72,9 @@ def _patterns(
             r"(?<![\w.])(?:\d{1,2}" + _ORDINAL + r"\s*(?:(?:of|de)\s+)?" + month + r"(?:\s+(?:de\s+)?\d{4})?"
             r"|" + month + r"\s+\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:,?\s+\d{4})?)"
         ),
+        "intro": re.compile("(?:" + ("|".join(intros) or r"(?!x)x") + r")[ \t]*:?[ \t]*"),
         "sign_off": re.compile(
-            r"(?:^|(?<=[\n.!?>]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!]?[ \t]*\n?[ \t]*"
+            r"(?:^|(?<=[\n.!?>]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!]?(?:[ \t]*\n){0,2}[ \t]*"
         ),
     }
 
@@ -93,15 +95,19 @@ def _fact(kind: str, folded: Folded, start: int, end: int) -> Fact:
     return Fact(kind, stripped, s, s + len(stripped))
 
 
-def _name_after(text: str, start: int) -> tuple[int, int] | None:
-    """The signed name that starts at ``start``: one to four capitalised words on that line, ending the text."""
+def _name_after(text: str, start: int, *, ends_text: bool = True) -> tuple[int, int] | None:
+    """The name that starts at ``start``: one to four capitalised words on that line (an initial "J." counts),
+    ending the text when it is signed (``ends_text``), anywhere when the customer introduces themselves."""
     line_end = text.find("\n", start)
     line_end = len(text) if line_end == -1 else line_end
-    pos, end, count = start, None, 0
+    pos, end, count, last = start, None, 0, ""
     for m in _WORD_RE.finditer(text, start, line_end):
-        if text[pos : m.start()].strip():
-            break  # punctuation between words ends the name
-        word = m.group(0)
+        gap = text[pos : m.start()].strip()
+        if gap and not (gap == "." and last[:1].isupper() and len(last) <= 3):
+            break  # punctuation between words ends the name, but for the dot of "J. van der Berg", "Dr. Lee"
+        word = last = m.group(0)
+        if len(word) == 1 and not text.startswith(".", m.end()):
+            break  # "Sarah Lee and I ordered": a lone letter is an initial only with its dot
         if word[0].isupper():
             end, count = m.end(), count + 1
         elif end is None or not _PARTICLE_RE.fullmatch(word):
@@ -109,7 +115,7 @@ def _name_after(text: str, start: int) -> tuple[int, int] | None:
         pos = m.end()
         if count == 4:
             break
-    if end is None or len(text[end:].strip()) > 60:  # a sign-off ends the text (a phone number may follow)
+    if end is None or (ends_text and len(text[end:].strip()) > 60):  # a phone number may follow a signature
         return None
     return start, end
 
@@ -151,6 +157,11 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         span = _name_after(text, folded.position(m.end()))
         if span and not _overlaps(span, taken):
             facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
+    for m in pats["intro"].finditer(folded.text):  # "My name is Sarah Lee", "Меня зовут Анна"
+        span = _name_after(text, folded.position(m.end()), ends_text=False)
+        if span and not _overlaps(span, taken) and not any(f.kind == "customer_name" for f in facts):
+            facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
+            taken.append(span)
     for start, full in _products(text, resources, language):
         end = min([full, *(s for s, e in taken if start < s < full)])  # "Philips Airfryer XXL 28. oktober"
         end = start + len(text[start:end].rstrip(" ,.:;-"))

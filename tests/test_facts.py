@@ -248,3 +248,31 @@ ORDERS = [
 @pytest.mark.parametrize(("lang", "text", "expected"), ORDERS)
 def test_order_numbers_in_the_forms_customers_write(lang, text, expected):
     assert [f.value for f in extract_facts(text, lang) if f.kind == "order_number"] == expected
+
+
+# The customer's name when they sign (after a blank line too, with initials and titles) or introduce themselves.
+NAMES = [
+    pytest.param("nb", "Pakken kom aldri.\n\nMvh\nKari Nordmann", ["Kari Nordmann"], id="nb-1"),
+    pytest.param("nb", "Pakken kom aldri. Hilsen Ola", ["Ola"], id="nb-2"),
+    pytest.param("en", "Still no refund.\n\nThanks,\nJames O'Neill", ["James O'Neill"], id="en-1"),
+    pytest.param("en", "Still no refund. Regards, Dr. Emily Carter", ["Dr. Emily Carter"], id="en-2"),
+    pytest.param("en", "My name is Sarah Lee and I ordered a lamp that never came.", ["Sarah Lee"], id="en-3"),
+    pytest.param("de", "Mit freundlichen Grüßen\nHans-Peter Müller", ["Hans-Peter Müller"], id="de-1"),
+    pytest.param("fr", "Cordialement,\nMarie-Claire Dubois\n06 12 34 56 78", ["Marie-Claire Dubois"], id="fr-1"),
+    pytest.param("ru", "Жду ответа.\nС уважением, Анна Сергеевна Иванова", ["Анна Сергеевна Иванова"], id="ru-1"),
+    pytest.param("pl", "Pozdrawiam\nKatarzyna Nowak-Wiśniewska", ["Katarzyna Nowak-Wiśniewska"], id="pl-1"),
+    pytest.param("nl", "Met vriendelijke groet,\n\nJ. van der Berg", ["J. van der Berg"], id="nl-1"),
+    pytest.param("sv", "Mvh Anders Svensson", ["Anders Svensson"], id="sv-1"),
+    pytest.param("da", "Venlig hilsen\nMette og Søren Jensen", ["Mette og Søren Jensen"], id="da-1"),
+    pytest.param("fi", "Ystävällisin terveisin\nMatti Virtanen", ["Matti Virtanen"], id="fi-1"),
+    pytest.param("es", "Me llamo Javier Ruiz y llevo dos semanas esperando.", ["Javier Ruiz"], id="es-1"),
+    pytest.param("uk", "З повагою, Олександр", ["Олександр"], id="uk-1"),
+    pytest.param("en", "Thanks in advance for your help.", [], id="en-4"),
+    pytest.param("nb", "Takk for ingenting!", [], id="nb-3"),
+    pytest.param("en", "Best regards and good luck fixing this mess", [], id="en-5"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), NAMES)
+def test_customer_name_when_signed_or_introduced(lang, text, expected):
+    assert [f.value for f in extract_facts(text, lang) if f.kind == "customer_name"] == expected
