@@ -56,6 +56,7 @@ class Criterion(Strict):
     threshold: float = Field(0.5, gt=0, le=1)  # classifier probability that counts as shown
     overlaps: tuple[str, ...] = ()  # criteria whose examples may also show this one (not used as negatives)
     complaint_similarity: float | None = None  # with a complaint: a sentence this close to it shows the criterion
+    implied_by: tuple[str, ...] = ()  # criteria whose evidence also shows this one (a follow-up is a next step)
 
 
 class Rubric(Strict):
@@ -103,9 +104,10 @@ def load_rubric(folder: Path | None = None) -> RubricData:
     for c in rubric.criteria:
         if c.check == "order" and (c.first not in ids or c.then not in ids):
             raise ResourceError(f"{rubric_path}: {c.id}: an order check needs `first` and `then` criteria ids")
-        unknown = set(c.overlaps) - set(ids)
-        if unknown:
-            raise ResourceError(f"{rubric_path}: {c.id}.overlaps: unknown criteria {sorted(unknown)}")
+        for key in ("overlaps", "implied_by"):
+            unknown = set(getattr(c, key)) - set(ids)
+            if unknown:
+                raise ResourceError(f"{rubric_path}: {c.id}.{key}: unknown criteria {sorted(unknown)}")
     langs: dict[str, ReviewLanguage] = {}
     for path in sorted((folder / "review").glob("*.yaml")):
         data = load_model(ReviewLanguage, path)
@@ -225,6 +227,12 @@ class Reviewer:
         for c in self.rubric.criteria:
             if c.check in ("present", "absent"):
                 found[c.id] = self._find(reply, spans, probs.get(c.id), closeness, c)
+        for c in self.rubric.criteria:
+            implied = [found[i] for i in c.implied_by if found.get(i, ([], 0.0))[0]]
+            if c.id in found and implied:
+                spans, shown = found[c.id]
+                spans = sorted({*spans, *(s for other, _ in implied for s in other)}, key=lambda s: (s.start, s.end))
+                found[c.id] = (spans, max([shown, *(conf for _, conf in implied)]))
 
         results = []
         for c in self.rubric.criteria:

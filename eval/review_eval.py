@@ -125,8 +125,116 @@ def evaluate(split: str = "dev", reviewer: Any = None, folder: Path = DATA,
             "mistakes": mistakes, "embedder": getattr(reviewer._embedder, "name", "?")}
 
 
+GRID = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9)
+
+
+class _MemoEmbedder:
+    """Remembers every vector it hands out, so reviewing the same replies under many thresholds embeds once."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = getattr(inner, "name", "?")
+        self._seen: dict[str, Any] = {}
+
+    def embed_queries(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        missing = [t for t in dict.fromkeys(texts) if t not in self._seen]
+        if missing:
+            self._seen.update(zip(missing, self.inner.embed_queries(missing), strict=True))
+        return np.stack([self._seen[t] for t in texts]) if texts else self.inner.embed_queries(texts)
+
+    def embed_documents(self, texts: Sequence[str]) -> Any:
+        return self.inner.embed_documents(texts)
+
+
+def _balanced_f1(pairs: Sequence[tuple[bool, bool]]) -> float:
+    m = binary_metrics(pairs)
+    return ((m["f1"] or 0.0) + (m["f1_fail"] or 0.0)) / 2
+
+
+def tune_thresholds(reviewer: Any, rows: Sequence[dict[str, Any]], folds: int = 5,
+                    grid: Sequence[float] = GRID) -> dict[str, Any]:
+    """Per-criterion classifier threshold by cross-validation over replies (a reply and its sentences stay in one
+    fold): in each fold the threshold with the best mean of pass- and fail-class F1 on the other folds is applied
+    to the held-out replies. Returns, per criterion, the cross-validated metrics, the threshold each fold chose and
+    the one the whole split prefers (what ``prompts/rubric.yaml`` should carry). Other criteria keep their
+    thresholds while one is swept."""
+    import copy
+
+    memo = _MemoEmbedder(reviewer._embedder)
+    detected: dict[str, Any] = {}
+
+    def detect(text: str) -> Any:
+        if text not in detected:
+            detected[text] = reviewer._detect(text)
+        return detected[text]
+
+    fold_of = [i % folds for i in range(len(rows))]  # rows come grouped by language: every fold gets each one
+
+    def verdicts(criterion_id: str | None, threshold: float | None) -> list[dict[str, bool | None]]:
+        variant = copy.copy(reviewer)
+        variant._embedder = memo
+        variant._detect = detect
+        if criterion_id is not None:
+            criteria = tuple(c.model_copy(update={"threshold": threshold}) if c.id == criterion_id else c
+                             for c in reviewer.rubric.criteria)
+            variant.rubric = reviewer.rubric.model_copy(update={"criteria": criteria})
+        out = []
+        for row in rows:
+            card = variant.review(row["reply"], complaint=row.get("complaint"))
+            out.append({c.id: c.passed for c in card.criteria})
+        return out
+
+    def pairs(cid: str, preds: Sequence[dict[str, bool | None]], idx: Iterable[int]) -> list[tuple[bool, bool]]:
+        out = []
+        for i in idx:
+            gold = rows[i]["labels"].get(cid)
+            if gold is not None:
+                got = preds[i].get(cid)
+                out.append((bool(gold), (not gold) if got is None else bool(got)))
+        return out
+
+    base = verdicts(None, None)
+    cross = [dict(p) for p in base]  # cross-validated predictions, criterion by criterion
+    report: dict[str, Any] = {}
+    for c in reviewer.rubric.criteria:
+        if c.check not in ("present", "absent"):
+            continue
+        sweep = {t: verdicts(c.id, t) for t in grid}
+        chosen = []
+        for f in range(folds):
+            train = [i for i in range(len(rows)) if fold_of[i] != f]
+            best = max(grid, key=lambda t: (round(_balanced_f1(pairs(c.id, sweep[t], train)), 6),
+                                            -abs(t - c.threshold)))
+            chosen.append(best)
+            for i in range(len(rows)):
+                if fold_of[i] == f:
+                    cross[i][c.id] = sweep[best][i].get(c.id)
+        whole = max(grid, key=lambda t: (round(_balanced_f1(pairs(c.id, sweep[t], range(len(rows)))), 6),
+                                         -abs(t - c.threshold)))
+        report[c.id] = {"current": c.threshold, "fold_choices": chosen, "best_on_split": whole,
+                        "in_sample_at_best": binary_metrics(pairs(c.id, sweep[whole], range(len(rows))))}
+    criteria = [c.id for c in reviewer.rubric.criteria]
+    cv = score(rows, cross, criteria)
+    per_language = {}
+    for lang in sorted({r["lang"] for r in rows}):
+        idx = [i for i, r in enumerate(rows) if r["lang"] == lang]
+        per_language[lang] = score([rows[i] for i in idx], [cross[i] for i in idx], criteria)
+    return {"cross_validated": cv, "per_language": per_language, "thresholds": report, "folds": folds}
+
+
 def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
+
+
+def _language_table(per_language: dict[str, Any]) -> list[str]:
+    lines = ["| language | replies | macro-F1 | lowest F1 (criterion) |", "|---|---:|---:|---|"]
+    for lang, res in per_language.items():
+        worst = min(((m["f1"], cid) for cid, m in res["criteria"].items() if m["n"] and m["f1"] is not None),
+                    default=(None, ""))
+        lines.append(f"| {lang} | {res['rows']} | {_fmt(res['macro_f1'])} | {_fmt(worst[0])} ({worst[1]}) |")
+    return lines
 
 
 def to_markdown(result: dict[str, Any]) -> str:
@@ -138,12 +246,8 @@ def to_markdown(result: dict[str, Any]) -> str:
     for cid, m in overall["criteria"].items():
         lines.append(f"| {cid} | {m['n']} | {_fmt(m['precision'])} | {_fmt(m['recall'])} | {_fmt(m['f1'])} | "
                      f"{_fmt(m['f1_fail'])} | {_fmt(m['kappa'])} |")
-    lines += ["", f"Macro-F1 {_fmt(overall['macro_f1'])}, lowest criterion F1 {_fmt(overall['min_f1'])}.", "",
-              "| language | replies | macro-F1 | lowest F1 (criterion) |", "|---|---:|---:|---|"]
-    for lang, res in result["per_language"].items():
-        worst = min(((m["f1"], cid) for cid, m in res["criteria"].items() if m["n"] and m["f1"] is not None),
-                    default=(None, ""))
-        lines.append(f"| {lang} | {res['rows']} | {_fmt(res['macro_f1'])} | {_fmt(worst[0])} ({worst[1]}) |")
+    lines += ["", f"Macro-F1 {_fmt(overall['macro_f1'])}, lowest criterion F1 {_fmt(overall['min_f1'])}.", ""]
+    lines += _language_table(result["per_language"])
     lat = result["latency"]
     lines += ["", f"Review latency over {lat['reviews']} replies: p50 {_fmt(lat['p50_ms'])} ms, "
               f"p95 {_fmt(lat['p95_ms'])} ms."]
@@ -156,7 +260,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--lang", action="append", help="only these languages (repeatable)")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
     parser.add_argument("--mistakes", action="store_true", help="list every wrong verdict (dev only)")
+    parser.add_argument("--tune", action="store_true",
+                        help="choose classifier thresholds by 5-fold cross-validation over replies (dev only); "
+                             "prints the cross-validated figures and the thresholds for prompts/rubric.yaml")
     args = parser.parse_args(argv)
+    if args.tune:
+        if args.split != "dev":
+            parser.error("--tune works on the dev split only: never tune on test")
+        return _print_tuning(args.lang)
     result = evaluate(args.split, languages=args.lang)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -165,6 +276,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.mistakes and args.split == "dev":
         for m in result["mistakes"]:
             print(f"- {m['id']} {m['criterion']}: gold {m['gold']}, predicted {m['predicted']}")
+    return 0
+
+
+def _print_tuning(languages: Sequence[str] | None) -> int:
+    from assistant.embedding import load_embedder
+    from assistant.review import Reviewer
+
+    reviewer = Reviewer(load_embedder())
+    rows = [r for r in load_split("dev") if not languages or r["lang"] in languages]
+    tuned = tune_thresholds(reviewer, rows)
+    cv = tuned["cross_validated"]
+    lines = [f"### Thresholds by {tuned['folds']}-fold cross-validation over {cv['rows']} dev replies", "",
+             "| criterion | current | fold choices | best on dev | CV F1 (pass) | CV F1 (fail) | CV κ |",
+             "|---|---:|---|---:|---:|---:|---:|"]
+    for cid, m in cv["criteria"].items():
+        t = tuned["thresholds"].get(cid)
+        lines.append(f"| {cid} | {t['current'] if t else '–'} | "
+                     f"{' '.join(str(x) for x in t['fold_choices']) if t else '–'} | "
+                     f"{t['best_on_split'] if t else '–'} | {_fmt(m['f1'])} | {_fmt(m['f1_fail'])} | "
+                     f"{_fmt(m['kappa'])} |")
+    lines += ["", f"Cross-validated macro-F1 {_fmt(cv['macro_f1'])}, lowest criterion F1 {_fmt(cv['min_f1'])}.", ""]
+    lines += _language_table(tuned["per_language"])
+    print("\n".join(lines))
     return 0
 
 
