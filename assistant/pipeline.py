@@ -79,14 +79,16 @@ class Assistant:
     def analyzer(self) -> Analyzer:
         with self._lock:
             if self._analyzer is None:
-                self._analyzer = Analyzer(self.embedder)
+                self._analyzer = Analyzer(self.embedder, cache_dir=self.config.cache_dir)
             return self._analyzer
 
     @property
     def reviewer(self) -> Reviewer:
         with self._lock:
             if self._reviewer is None:
-                self._reviewer = Reviewer(self.embedder, language_detector=self.detector.detect)
+                self._reviewer = Reviewer(
+                    self.embedder, language_detector=self.detector.detect, cache_dir=self.config.cache_dir
+                )
                 self._reviewer.warm_up()
             return self._reviewer
 
