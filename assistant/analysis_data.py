@@ -77,8 +77,8 @@ class InjectionParts(Strict):
     override: tuple[str, ...] = ()  # "ignore", "forget", "disregard"
     rules: tuple[str, ...] = ()  # "instructions", "rules", "guidelines"
     reply: tuple[str, ...] = ()  # what the output should say: "in your reply", "write that", "promise me"
-
     subjects: tuple[str, ...] = ()  # before an override word they make it a statement: "you ignore", "je"
+
 
 class Names(Strict):
     topics: dict[str, str]
