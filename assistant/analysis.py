@@ -89,9 +89,11 @@ class Analyzer:
         units = [" ".join(text.split()) or original.strip()] + sentences
         vectors = self.embedder.embed_queries(units)
         # A topic cue inside a remedy demand ("refund the difference") names what is wanted, not what went wrong.
+        # When every sentence reads as a demand or an outburst ("You idiots, the parcel never came"), the cues of
+        # the whole text still count: it is all there is to tell the topic by.
         asides = self._topics.aside_rows(vectors[1:])
         topic_text = fold(" \n".join(s for s, aside in zip(sentences, asides, strict=True) if not aside)) \
-            if asides.any() else folded
+            if asides.any() and not asides.all() else folded
         topic_bonus = self._cue_hits("topics", topic_text, cue_langs, self.settings.cue_bonus)
         topic, topic_conf = self._classify(self._topics, vectors, topic_bonus, self.settings.topic_min_probability,
                                            fallback="other")

@@ -132,6 +132,8 @@ TOPIC_CASES = [
      "delivery"),
     ("pl-defective", "pl", "Czajnik przestał działać po tygodniu, nie da się go włączyć.", "defective_product"),
     ("fi-no_response", "fi", "Lähetin viestin kaksi viikkoa sitten, mutta kukaan ei ole vastannut.", "no_response"),
+    # a demand is all the text there is: its cues still tell the topic
+    ("en-demand-only", "en", "Give me my money back for the double charge on my card!", "billing_payment"),
 ]
 
 
