@@ -36,10 +36,15 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# libyaml's safe loader when PyYAML was built with it: the same 55 files of prompts/ parse to identical data in
+# 0.07 s instead of 0.67 s, and they are all read at start-up.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_LOADER)  # noqa: S506 - a safe loader, C or Python
     except FileNotFoundError as exc:
         raise ResourceError(f"{path}: file not found") from exc
     except yaml.YAMLError as exc:

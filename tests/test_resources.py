@@ -1,0 +1,25 @@
+"""The data-file loader: clear errors that name the file."""
+
+import pytest
+
+from assistant.errors import ResourceError
+from assistant.resources import load_yaml
+
+
+def test_invalid_yaml_names_the_file(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("key: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match="bad.yaml: invalid YAML"):
+        load_yaml(bad)
+
+
+def test_missing_file_names_the_file(tmp_path):
+    with pytest.raises(ResourceError, match="nothere.yaml: file not found"):
+        load_yaml(tmp_path / "nothere.yaml")
+
+
+def test_yaml_is_parsed_safely(tmp_path):
+    unsafe = tmp_path / "unsafe.yaml"
+    unsafe.write_text("x: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
+    with pytest.raises(ResourceError, match="invalid YAML"):
+        load_yaml(unsafe)
