@@ -25,7 +25,9 @@ from .analysis_data import AnalysisResources, load_analysis_resources
 from .analysis_fit import REMEDY, LabelModel, load_label_model
 from .embedding import Embedder
 from .embedding import cache_dir as default_cache_dir
-from .facts import extract_facts, find_facts, mask_injections, parse_amount
+from .facts import extract_facts, find_facts, parse_amount
+from .guard import RememberingEmbedder, mask_injections
+from .guard_fit import load_injection_classifier
 from .resources import languages
 from .textmatch import Folded, compile_cues, find_cues, fold, fold_str
 from .types import Analysis, Fact, Flag
@@ -53,6 +55,7 @@ class Analyzer:
         folder = default_cache_dir() if cache_dir == "default" else cache_dir
         self._topics = load_label_model(self.resources, "topics", embedder, self.settings.l2, folder)
         self._moods = load_label_model(self.resources, "moods", embedder, self.settings.l2, folder)
+        self._injections = load_injection_classifier(self.resources, embedder, folder)
         self._cues = {
             kind: {
                 (code, label): compile_cues(data.cues)
@@ -82,12 +85,14 @@ class Analyzer:
         """Topic, mood, flags and facts of one complaint in ``language`` (None: any language's cues apply)."""
         original = text[:MAX_CHARS]
         # Instructions hidden in the complaint are data: blank them out (offsets stay valid) before measuring.
-        text = mask_injections(original, self.resources)
+        # The guard embeds the sentences its rules leave; kept, they are not embedded again below.
+        embedder = RememberingEmbedder(self.embedder)
+        text = mask_injections(original, self.resources, self._injections, embedder)
         folded = fold(text)
         cue_langs = self._cue_languages(language)
         sentences = split_sentences(text)[:24]
         units = [" ".join(text.split()) or original.strip()] + sentences
-        vectors = self.embedder.embed_queries(units)
+        vectors = embedder.embed_queries(units)
         # A topic cue inside a remedy demand ("refund the difference") names what is wanted, not what went wrong.
         # When every sentence reads as a demand or an outburst ("You idiots, the parcel never came"), the cues of
         # the whole text still count: it is all there is to tell the topic by.
@@ -107,7 +112,7 @@ class Analyzer:
             if label in self._moods.ids:
                 bonus = self.settings.caps_anger_bonus * shouting + self.settings.exclamation_bonus * exclaims
                 mood_bonus[label] = mood_bonus.get(label, 0.0) + bonus
-        facts = find_facts(original, self.resources, language)
+        facts = find_facts(text, self.resources, language)  # masked: an instruction's amount is no fact
         flags = self._flags(folded, cue_langs, facts, language)
         for flag in flags:
             told = self.resources.config.mood_from_flags.get(flag.id)

@@ -94,6 +94,10 @@ class LanguageAnalysis(Strict):
     facts: FactData = FactData()
     injection: tuple[str, ...] = ()  # phrases that try to instruct the assistant (those sentences are ignored)
     injection_parts: InjectionParts = InjectionParts()
+    # Sentences for the learned guard (``guard_fit``): instructions to the assistant in this language, and
+    # ordinary sentences that read like orders but are a customer's own demands ("Write back today!").
+    injection_examples: tuple[str, ...] = ()
+    injection_counter: tuple[str, ...] = ()
     # Sentences that demand a remedy ("give me my money back"): they say what the customer wants, not what
     # went wrong, so a sentence closest to these does not decide the topic.
     remedy_requests: tuple[str, ...] = ()
