@@ -207,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    logging.getLogger("assistant.fit").setLevel(logging.INFO)  # a minute of silence on first use would look hung
     try:
         args.func(args)
     except InputError as exc:

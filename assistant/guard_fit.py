@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,9 @@ import numpy as np
 from .analysis_data import AnalysisResources
 from .embedding import Embedder
 from .review_fit import fit_logistic
+
+# One-time fitting takes seconds to a minute on 2 cores; the CLI and the server show these messages.
+FIT_LOG = logging.getLogger("assistant.fit")
 
 # Bump when the fitting below changes, so weights cached by older code are not reused.
 FIT_FORMAT = 1
@@ -141,6 +145,8 @@ def load_injection_classifier(resources: AnalysisResources, embedder: Embedder, 
     cached = _read(path) if path else None
     if cached is not None:
         return cached
+    FIT_LOG.info("Fitting the injection guard on %d sentences (one time%s)...", len(texts),
+                 f"; kept in {path.parent}" if path else "")
     classifier = fit_injection_classifier(texts, labels, folds, embedder)
     if path:
         _write(path, classifier)

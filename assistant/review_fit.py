@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .embedding import Embedder
+
+# One-time fitting takes seconds to a minute on 2 cores; the CLI and the server show these messages.
+FIT_LOG = logging.getLogger("assistant.fit")
 
 if TYPE_CHECKING:
     from .review import RubricData
@@ -164,6 +168,7 @@ def load_classifiers(data: RubricData, embedder: Embedder, cache_dir: Path | Non
     cached = _read(path, ids)
     if cached is not None:
         return cached
+    FIT_LOG.info("Fitting the review classifiers (one time; kept in %s)...", path.parent)
     classifiers = fit_classifiers(data, embedder)
     _write(path, classifiers)
     return classifiers

@@ -5,6 +5,7 @@ The replies here are written for these tests (not taken from eval/data), one goo
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -387,18 +388,22 @@ def _probe(reviewer: Reviewer) -> dict:
     return {c.id: (c.passed, c.confidence) for c in card.criteria}
 
 
-def test_fitted_weights_are_cached_and_reused(tmp_path):
+def test_fitted_weights_are_cached_and_reused(tmp_path, caplog):
+    caplog.set_level(logging.INFO, logger="assistant.fit")
     first_embedder = _HashEmbedder()
     first = Reviewer(first_embedder, language_detector=lambda _: LanguageGuess("en", 1.0), cache_dir=tmp_path)
     first.warm_up()
     assert first_embedder.embedded > 1000  # fitted from every example sentence
     assert len(_cache_files(tmp_path)) == 1
+    assert "Fitting the review classifiers (one time" in caplog.text  # the user learns why the first start is slow
 
+    caplog.clear()
     second_embedder = _HashEmbedder()
     second = Reviewer(second_embedder, language_detector=lambda _: LanguageGuess("en", 1.0), cache_dir=tmp_path)
     second.warm_up()
     assert second_embedder.embedded == 0  # read back, nothing embedded
     assert _probe(second) == _probe(first)
+    assert "Fitting" not in caplog.text
 
 
 def test_cache_is_rebuilt_when_an_input_changes(tmp_path):
