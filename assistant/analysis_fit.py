@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .analysis_data import AnalysisResources, LabelData
+from .arraycache import load_arrays, save_arrays
 from .embedding import Embedder
 
 # Bump when the fitting below changes, so weights cached by older code are not reused.
@@ -144,20 +144,12 @@ def load_label_model(resources: AnalysisResources, kind: str, embedder: Embedder
 
 def _read(path: Path, shape: tuple[int, int]) -> np.ndarray | None:
     """The weights stored at ``path``, or None when missing, damaged or of another shape."""
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            weights = np.asarray(stored["weights"], dtype=np.float64)
-    except Exception:  # noqa: BLE001 -- any unreadable file (missing, truncated, bad header) is refitted
+    stored = load_arrays(path, "weights")
+    if stored is None:
         return None
+    weights = stored["weights"].astype(np.float64)
     return weights if weights.shape == shape and np.isfinite(weights).all() else None
 
 
 def _write(path: Path, weights: np.ndarray) -> None:
-    """Store atomically (temporary file, then rename); a cache that cannot be written is only a slower start."""
-    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(tmp, weights=weights)
-        tmp.replace(path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    save_arrays(path, weights=weights)

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from .analysis_data import AnalysisResources
+from .arraycache import load_arrays, save_arrays
 from .embedding import Embedder
 from .review_fit import fit_logistic
 
@@ -155,13 +155,11 @@ def load_injection_classifier(resources: AnalysisResources, embedder: Embedder, 
 
 def _read(path: Path) -> InjectionClassifier | None:
     """The classifier stored at ``path``, or None when missing, damaged or inconsistent."""
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            center = np.asarray(stored["center"], dtype=np.float64)
-            weights = np.asarray(stored["weights"], dtype=np.float64)
-            scale, threshold = float(stored["scale"]), float(stored["threshold"])
-    except Exception:  # noqa: BLE001 -- any unreadable file (missing, truncated, bad header) is refitted
+    stored = load_arrays(path, "center", "weights", "scale", "threshold")
+    if stored is None:
         return None
+    center, weights = stored["center"].astype(np.float64), stored["weights"].astype(np.float64)
+    scale, threshold = float(stored["scale"]), float(stored["threshold"])
     if center.ndim != 1 or weights.shape != (center.shape[0] + 1,) or not scale > 0 or not 0 < threshold < 1:
         return None
     if not (np.isfinite(center).all() and np.isfinite(weights).all()):
@@ -170,12 +168,5 @@ def _read(path: Path) -> InjectionClassifier | None:
 
 
 def _write(path: Path, classifier: InjectionClassifier) -> None:
-    """Store atomically (temporary file, then rename); a cache that cannot be written is only a slower start."""
-    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(tmp, center=classifier.center, scale=np.float64(classifier.scale), weights=classifier.weights,
-                 threshold=np.float64(classifier.threshold))
-        tmp.replace(path)
-    except OSError:
-        tmp.unlink(missing_ok=True)
+    save_arrays(path, center=classifier.center, scale=np.float64(classifier.scale), weights=classifier.weights,
+                threshold=np.float64(classifier.threshold))

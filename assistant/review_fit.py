@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .arraycache import load_arrays, save_arrays
 from .embedding import Embedder
 
 # One-time fitting takes seconds to a minute on 2 cores; the CLI and the server show these messages.
@@ -130,14 +130,11 @@ def cache_key(data: RubricData, model_name: str) -> str:
 
 def _read(path: Path, ids: list[str]) -> Classifiers | None:
     """The classifiers stored at ``path``, or None when it is missing, damaged or does not fit the rubric."""
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            center = np.asarray(stored["center"], dtype=np.float64)
-            scale = float(stored["scale"])
-            stored_ids = [str(i) for i in stored["ids"]]
-            matrix = np.asarray(stored["weights"], dtype=np.float64)
-    except Exception:  # noqa: BLE001 -- any unreadable file (truncated zip, bad header, missing key) is refitted
+    stored = load_arrays(path, "center", "scale", "ids", "weights")
+    if stored is None:
         return None
+    center, matrix = stored["center"].astype(np.float64), stored["weights"].astype(np.float64)
+    scale, stored_ids = float(stored["scale"]), [str(i) for i in stored["ids"]]
     if stored_ids != ids or center.ndim != 1 or matrix.shape != (len(ids), center.shape[0] + 1):
         return None
     if not (np.isfinite(center).all() and np.isfinite(matrix).all() and np.isfinite(scale) and scale > 0):
@@ -146,16 +143,9 @@ def _read(path: Path, ids: list[str]) -> Classifiers | None:
 
 
 def _write(path: Path, classifiers: Classifiers) -> None:
-    """Store atomically (write a temporary file, then rename), so a reader never sees half a file."""
     ids = list(classifiers.weights)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
-    try:
-        np.savez(tmp, center=classifiers.center, scale=np.float64(classifiers.scale), ids=np.asarray(ids),
-                 weights=np.stack([classifiers.weights[i] for i in ids]) if ids else np.zeros((0, 0)))
-        tmp.replace(path)
-    except OSError:
-        tmp.unlink(missing_ok=True)  # a read-only or full cache only costs the next start a refit
+    save_arrays(path, center=classifiers.center, scale=np.float64(classifiers.scale), ids=np.asarray(ids),
+                weights=np.stack([classifiers.weights[i] for i in ids]) if ids else np.zeros((0, 0)))
 
 
 def load_classifiers(data: RubricData, embedder: Embedder, cache_dir: Path | None) -> Classifiers:
