@@ -122,9 +122,11 @@ def test_ids_and_texts_are_unique_and_splits_disjoint(splits):
 @pytest.mark.parametrize("lang", REQUIRED_LANGUAGES)
 def test_each_required_language_is_balanced_across_quality_and_split(splits, lang):
     counts = collections.Counter((split, record["quality"]) for split, record in _all(splits) if record["lang"] == lang)
+    # Half of the original 24 per language went to each split; newer cases go to dev (eval/README.md), so dev
+    # may hold more, never fewer.
     for quality in QUALITIES:
-        assert counts["dev", quality] + counts["test", quality] >= PER_QUALITY, (lang, quality)
-        assert counts["dev", quality] == counts["test", quality], (lang, quality, counts)
+        assert counts["test", quality] >= PER_QUALITY // 2, (lang, quality, counts)
+        assert counts["dev", quality] >= counts["test", quality], (lang, quality, counts)
 
 
 def test_language_mismatch_cases_exist(splits):
