@@ -135,17 +135,34 @@ class _Span:
     end: int
 
 
+def _continues(text: str, end: int) -> bool:
+    """Whether a full stop just before ``end`` is no sentence end: it stands inside a token ("z.B.", "12.500",
+    "example.com") or the same line goes on in lower case or with a digit ("1. mars", "kl. 7", "ca. 3 dager")."""
+    if text[end - 1] != ".":
+        return False
+    rest = end
+    while rest < len(text) and text[rest] in " \t\u00a0":
+        rest += 1
+    return rest < len(text) and (text[rest].islower() or text[rest].isdigit()
+                                 or (rest == end and text[rest].isalnum()))
+
+
 def split_sentences(text: str) -> list[_Span]:
     """Sentence (and line) spans of ``text``, trimmed of surrounding white space; empty ones dropped."""
     spans = []
+    start = 0
     for match in _SENTENCE.finditer(text):
-        start, end = match.start(), match.end()
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
+        end = match.end()
+        if end < len(text) and end > match.start() and _continues(text, end):
+            continue  # the sentence goes on: the next match extends this one
+        span_start = start
+        start = end
+        while span_start < end and text[span_start].isspace():
+            span_start += 1
+        while end > span_start and text[end - 1].isspace():
             end -= 1
-        if any(ch.isalnum() for ch in text[start:end]):
-            spans.append(_Span(start, end))
+        if any(ch.isalnum() for ch in text[span_start:end]):
+            spans.append(_Span(span_start, end))
     return spans
 
 

@@ -267,6 +267,21 @@ def test_sentences_keep_their_offsets():
                                                      "Hilsen", "Ola"]
 
 
+
+@pytest.mark.parametrize("text, sentences", [
+    pytest.param("Frysen var registrert frå 1. mars, så trekket skulle ikkje ha skjedd. Det beklagar eg.",
+                 ["Frysen var registrert frå 1. mars, så trekket skulle ikkje ha skjedd.", "Det beklagar eg."],
+                 id="nn-date"),
+    pytest.param("Ny levering tirsdag mellom kl. 7 og 11. Jeg ringer deg mandag.",
+                 ["Ny levering tirsdag mellom kl. 7 og 11.", "Jeg ringer deg mandag."], id="da-abbreviation"),
+    pytest.param("Sie erhalten z.B. 1.499,- zurück. Mehr auf www.example.de.",
+                 ["Sie erhalten z.B. 1.499,- zurück.", "Mehr auf www.example.de."], id="de-inside-token"),
+    pytest.param("Das Paket kam nicht. Wir prüfen das.", ["Das Paket kam nicht.", "Wir prüfen das."], id="de-plain"),
+])
+def test_a_full_stop_inside_a_sentence_does_not_end_it(text, sentences):
+    # A follow-up after "1. mars" or "kl. 7" was classified as two half-sentences and missed.
+    assert [text[s.start:s.end] for s in split_sentences(text)] == sentences
+
 # --- parity of the data files ---------------------------------------------------------------------------------
 
 
