@@ -75,6 +75,7 @@ class Language(Strict):
     aliases: tuple[str, ...] = ()  # other codes accepted on input, e.g. "no" for nb
     lingua: str | None = None  # lingua's Language enum member, e.g. BOKMAL
     langdetect: str | None = None  # langdetect's code, e.g. "no"
+    heliport: str | None = None  # heliport's (HeLI-OTS) ISO 639-3 code, e.g. "nob"
     stemmer: str | None = None  # PyStemmer algorithm name, e.g. "norwegian"
     stopwords: str | None = None  # the stop-words package's list name, e.g. "norwegian"
     markers: tuple[str, ...] = ()  # words frequent in this language and rare in its close neighbours

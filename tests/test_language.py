@@ -265,3 +265,35 @@ def test_works_without_dictionaries():
     assert not plain.has_lexicons
     assert plain.detect("Eg har ikkje fått pengane att.").language == "nn"
     assert plain.detect("Jeg har ikke fått pengene tilbake.").language == "nb"
+
+
+def test_heliport_is_installed_and_consulted(detector):
+    # pyproject.toml requires heliport; without it the detector silently loses its best Bokmål/Nynorsk opinion.
+    assert detector.has_heliport
+    evidence = detector.evidence("Skulen fekk ny rektor etter sommarferien.")
+    assert set(evidence.heliport) == set(detector.codes)
+    assert all(v <= 0 for v in evidence.heliport.values())
+    assert evidence.heliport["nn"] > evidence.heliport["nb"]  # a log-likelihood: higher is more likely
+    evidence = detector.evidence("Skolen fikk ny rektor etter sommerferien.")
+    assert evidence.heliport["nb"] > evidence.heliport["nn"]
+
+
+def test_heliport_gives_no_opinion_without_letters(detector):
+    assert detector.evidence("12345 !!").heliport == {}
+
+
+def test_heliport_decides_a_close_bokmal_nynorsk_call(detector):
+    # "heimebane" is Nynorsk (Bokmål: hjemmebane), but no marker list or dictionary tells the pair apart here.
+    text = "Laget tapte kampen på heimebane i går kveld."
+    assert detector.detect(text).language == "nn"
+    without = replace(detector.settings, heliport_weight=0.0)
+    assert detector.combine(detector.evidence(text), without).language == "nb"
+
+
+def test_works_without_heliport():
+    langs = {code: lang.model_copy(update={"heliport": None}) for code, lang in languages().items()}
+    plain = LanguageDetector(langs)
+    assert not plain.has_heliport
+    assert plain.evidence("Jeg har ikke fått pengene tilbake.").heliport == {}
+    assert plain.detect("Eg har ikkje fått pengane att.").language == "nn"
+    assert plain.detect("Jeg har ikke fått pengene tilbake.").language == "nb"
