@@ -210,7 +210,9 @@ def tune(folder: Path = DEV_DIR, top: int = 10) -> list[tuple[float, DetectorSet
     # min_confidence is not searched: abstaining always costs accuracy here, so it is set from the
     # cannot-tell cases in special/cannot_tell.txt against the word pairs it loses.
     # langdetect (0.0 or 0.1) and endings (0.0 or 0.3) never helped and are no longer searched.
-    grid = itertools.product((0.6, 0.8, 1.0), (0.0, 0.5, 0.75, 1.0, 1.5), (1.0, 1.5, 2.0, 2.5), (0.0,), (0.0, 1.0, 1.5, 2.0))
+    grid = itertools.product(
+        (0.6, 0.8, 1.0), (0.0, 0.5, 0.75, 1.0, 1.5), (1.0, 1.5, 2.0, 2.5), (0.0,), (0.0, 1.0, 1.5, 2.0)
+    )
     for lw, hw, mw, ew, xw in grid:
         settings = replace(
             detector.settings,

@@ -3,7 +3,7 @@
     complaint-assistant eval --split test              # the report (never tune on what it shows)
     complaint-assistant eval --split dev --limit 2     # smoke run (CI): two items per language, no benchmark
 
-Sections: language ID (our detector, lingua and langdetect on the complaints and on the external lingua test
+Sections: language ID (our detector, lingua, heliport and langdetect on the complaints and on the external lingua test
 data), analysis (topic, mood, flags, facts), retrieval (recall@5 and MRR of the labelled passages, overall and
 cross-lingual only), drafts (four sections, language of every section, facts carried, own review passed,
 injections without effect), review calibration (per-criterion precision, recall, F1, Cohen's κ) and, on full
