@@ -19,11 +19,15 @@ from .types import Fact
 
 # A reference: optional letters prefix, then digits with separators; or a code of letters and digits
 # ("A7B2C9", "QW7YT2"); at least three digits in all, or two in a code.
+# Groups after the digits keep a code whole ("4471-AB-22"); a code may be as long as a parcel's tracking number
+# ("1Z999AA10123456784", "RU123456789CN").
 _ID = (
-    r"#?(?:[a-zа-яё]{1,4}[-/]?)?\d[\d/-]*[\da-z]|#?\d{3,}"
-    r"|(?=[a-z\d]*\d[a-z\d]*\d)(?=[a-z\d]*[a-z])[a-z\d]{5,12}"
+    r"#?(?:[a-zа-яё]{1,4}[-/]?)?\d[\d/-]*[\da-z](?:[-/][\da-z]+)*|#?\d{3,}"
+    r"|(?=[a-z\d]*\d[a-z\d]*\d)(?=[a-z\d]*[a-z])[a-z\d]{5,20}"
 )
-_LINKS = r"nr\.?|no\.?|n°|nº|num\.?|number|nummer|numer|numero|номер|:|-|—|–"
+# "n.º" and "nº" fold to "n.o" and "no"; a link ending in a sign ("n°DS-4471") needs no space after it.
+_LINKS = r"nr\.?|n\.?o\.?|n°|num\.?|number|nummer|numer|numero|номер|:|-|—|–"
+_NUMBER_SIGN = "№"  # folds to "no": never part of the number it introduces ("№UA-7781" -> "UA-7781")
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _NUMERIC_DATE = (
     r"(?<![\d.,/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1,2}\.\d{1,2}\."
@@ -54,7 +58,7 @@ def _patterns(
     signs = sorted({cue_pattern(s) for lang in langs for s in lang.facts.sign_offs}, key=len, reverse=True)
     links = sorted({cue_pattern(w) for lang in langs for w in lang.facts.reference_links}, key=len, reverse=True)
     intros = sorted({cue_pattern(w) for lang in langs for w in lang.facts.name_intros}, key=len, reverse=True)
-    connector = r"(?:\s*(?:" + "|".join([*links, _LINKS]) + r")(?=[\s\d#:]))*\s*:?\s*"
+    connector = r"(?:\s*(?:" + "|".join([*links, _LINKS]) + r")(?:(?<=[^\w\s])|(?=[\s\d#:])))*\s*:?\s*"
     return {
         "reference": re.compile(  # not "the order is 300 kr": a number before a currency is an amount
             "(?:" + ("|".join(words) or r"(?!x)x") + ")" + connector + r"(?P<id>" + _ID + r")(?![\w])"
@@ -74,7 +78,7 @@ def _patterns(
         ),
         "intro": re.compile("(?:" + ("|".join(intros) or r"(?!x)x") + r")[ \t]*:?[ \t]*"),
         "sign_off": re.compile(
-            r"(?:^|(?<=[\n.!?>]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!]?(?:[ \t]*\n){0,2}[ \t]*"
+            r"(?:^|(?<=[\n.!?>]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!—–-]?(?:[ \t]*\n){0,2}[ \t]*"
         ),
     }
 
@@ -115,9 +119,18 @@ def _name_after(text: str, start: int, *, ends_text: bool = True) -> tuple[int, 
         pos = m.end()
         if count == 4:
             break
-    if end is None or (ends_text and len(text[end:].strip()) > 60):  # a phone number may follow a signature
+    if end is None or (ends_text and not _is_contact_block(text[end:])):
         return None
+    if text.startswith(".", end) and len(last) == 1:
+        end += 1  # "Kari N.": the initial keeps its dot
     return start, end
+
+
+def _is_contact_block(rest: str) -> bool:
+    """Whether what follows a signed name is only a short tail: a phone number, an address, an e-mail (a few
+    short lines), not more of the letter."""
+    lines = [line.strip() for line in rest.strip().splitlines() if line.strip()]
+    return len(rest.strip()) <= 60 or (len(lines) <= 5 and all(len(line) <= 50 for line in lines))
 
 
 def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
@@ -140,9 +153,13 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             taken.append(span)
 
     for m in pats["reference"].finditer(folded.text):
-        digits = sum(c.isdigit() for c in m.group("id"))
-        if digits >= 3 or (digits == 2 and sum(c.isalpha() for c in m.group("id")) >= 2):
-            add("order_number", m.start("id"), m.end("id"))
+        start = m.start("id")
+        while start < m.end("id") and text[folded.position(start)] in _NUMBER_SIGN + " ":
+            start += 1
+        ident = folded.text[start : m.end("id")]
+        digits = sum(c.isdigit() for c in ident)
+        if digits >= 3 or (digits == 2 and sum(c.isalpha() for c in ident) >= 2):
+            add("order_number", start, m.end("id"))
     for m in pats["hash"].finditer(folded.text):
         if m.group("id"):
             add("order_number", m.start("id"), m.end("id"))
@@ -157,6 +174,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         span = _name_after(text, folded.position(m.end()))
         if span and not _overlaps(span, taken):
             facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
+            taken.append(span)  # "MfG\nK. Braun" signs a name, not a Braun product
     for m in pats["intro"].finditer(folded.text):  # "My name is Sarah Lee", "Меня зовут Анна"
         span = _name_after(text, folded.position(m.end()), ends_text=False)
         if span and not _overlaps(span, taken) and not any(f.kind == "customer_name" for f in facts):
@@ -185,7 +203,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
 # Redmond"). Carriers, shops and payment services (``non_products``) are left out.
 _CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
 _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
-_MODEL = r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*|[A-Za-z]+-?\d[\w-]*|[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)"
+_MODEL = r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*\+?|[A-Za-z]+-?\d[\w-]*\+?|[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)"  # "S23+"
 _BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
 _SHORT_NUMBER = r"\d{1,4}(?![\w.,:/-]?\d)"  # "6" in "Serie 6", not "1 299" or "12.05"
 _FOLLOWER = (  # a model word, a capitalised word, a short number, or a letter before one ("Jøtul F 305")
@@ -280,15 +298,22 @@ def _products(text: str, resources: AnalysisResources, language: str | None) -> 
     return [span for span in cleaned if span]
 
 
-_CLOSING_NAME = re.compile(r"\n[ \t]*\n[ \t]*((?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){1,2})[ \t]*\Z")
+_CLOSING_NAME = re.compile(
+    r"(?:\n[ \t]*\n[ \t]*|(?:\A|\n)[ \t]*(?P<dash>[-–—]{1,2})[ \t]*\n?[ \t]*)"
+    r"((?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){0,2})[ \t]*\Z"
+)
 
 
 def _closing_name(text: str) -> tuple[int, int] | None:
-    """A name standing alone on the last line, after a blank line, with no sign-off phrase before it."""
+    """A name standing alone on the last line, after a blank line ("\n\nKari Nordmann") or a dash ("-- Kari"),
+    with no sign-off phrase before it; one word is a name only after the dash."""
     m = _CLOSING_NAME.search(text.rstrip())
-    if not m or not all(w[0].isupper() and not w.isupper() for w in m.group(1).split()):
+    if not m:
         return None
-    return m.start(1), m.end(1)
+    words = m.group(2).split()
+    if (len(words) < 2 and not m.group("dash")) or not all(w[0].isupper() and not w.isupper() for w in words):
+        return None
+    return m.start(2), m.end(2)
 
 
 def extract_facts(text: str, language: str | None = None) -> tuple[Fact, ...]:

@@ -38,6 +38,7 @@ PRODUCTS = [
         id="nb-stokke-tripp-3",
     ),
     pytest.param("nb", "Pakken ble levert av Posten, men den var knust.", [], id="nb-none-4"),
+    pytest.param("en", "My Samsung Galaxy S23+ keeps freezing after the update.", ["Samsung Galaxy S23+"], id="en-model-plus"),
     pytest.param("nb", "Jeg har ringt Elkjøp tre ganger uten å få svar.", [], id="nb-none-5"),
     pytest.param("nb", "Jeg betalte med Vipps, men fikk aldri kvittering.", [], id="nb-none-6"),
     pytest.param(
@@ -242,6 +243,18 @@ ORDERS = [
     pytest.param("en", "I paid 250 dollars on 12 May for 3 chairs.", [], id="en-8"),
     pytest.param("nb", "Ring meg på 912 34 567.", [], id="nb-3"),
     pytest.param("en", "The order is 300 kr more expensive than the invoice said.", [], id="en-amount-not-order"),
+    # abbreviations with their dot, "n.º", a sign glued to the code, codes in groups, tracking numbers
+    pytest.param("es", "Mi pedido n.º 88213 sigue en tránsito.", ["88213"], id="es-n-o"),
+    pytest.param("da", "Ordrenr. 55120 er stadig ikke leveret.", ["55120"], id="da-abbrev-dot"),
+    pytest.param("de", "Kundennr.: 88123, bitte um Rückruf.", ["88123"], id="de-abbrev-dot-colon"),
+    pytest.param("fi", "tilausnro 88123 ei näy järjestelmässä", ["88123"], id="fi-abbrev"),
+    pytest.param("en", "Order number: 4471-AB-22 was charged twice.", ["4471-AB-22"], id="en-code-groups"),
+    pytest.param("en", "The tracking no. is 1Z999AA10123456784 and it never moves.", ["1Z999AA10123456784"],
+                 id="en-long-tracking"),
+    pytest.param("ru", "Трек-номер RU123456789CN не отслеживается.", ["RU123456789CN"], id="ru-tracking"),
+    pytest.param("fr", "Dossier n°DS-4471 toujours ouvert.", ["DS-4471"], id="fr-sign-glued"),
+    pytest.param("ru", "По заказу №ЗК-4471 ничего не происходит.", ["ЗК-4471"], id="ru-number-sign-glued"),
+    pytest.param("nn", "Ordrenummeret mitt er 99120.", ["99120"], id="nn-inflected-word-link"),
 ]
 
 
@@ -270,7 +283,27 @@ NAMES = [
     pytest.param("en", "Thanks in advance for your help.", [], id="en-4"),
     pytest.param("nb", "Takk for ingenting!", [], id="nb-3"),
     pytest.param("en", "Best regards and good luck fixing this mess", [], id="en-5"),
+    # a dash before or after the sign-off, an initial with its dot, a contact block under the name
+    pytest.param("en", "Still waiting for the refund.\n- Mark Evans", ["Mark Evans"], id="en-dash-signature"),
+    pytest.param("ru", "Жду ответа.\n--\nАлексей", ["Алексей"], id="ru-dash-one-word"),
+    pytest.param("uk", "Чекаю на відповідь. З повагою — Ірина", ["Ірина"], id="uk-sign-off-dash"),
+    pytest.param("nb", "Pakken kom aldri. Hilsen Kari N.", ["Kari N."], id="nb-initial-dot"),
+    pytest.param("nl", "Nog steeds niets.\n\nGroetjes,\nLisa", ["Lisa"], id="nl-groetjes"),
+    pytest.param("fr", "Merci de me répondre.\nSalutations,\nM. Bernard", ["M. Bernard"], id="fr-salutations"),
+    pytest.param(
+        "nb",
+        "Pakken kom aldri.\n\nMed vennlig hilsen\nOla Nordmann\nStorgata 12, 0155 Oslo\nTlf. 912 34 567\n"
+        "ola.nordmann@example.no",
+        ["Ola Nordmann"],
+        id="nb-contact-block",
+    ),
+    pytest.param("en", "It broke again.\n- please fix it", [], id="en-dash-not-name"),
 ]
+
+
+def test_a_signed_name_is_no_product():
+    facts = extract_facts("Die Lieferung fehlt.\n\nMfG\nK. Braun", "de")
+    assert [(f.kind, f.value) for f in facts] == [("customer_name", "K. Braun")]
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), NAMES)
