@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .analysis import Analyzer
+from .analysis_data import load_analysis_resources
+from .analysis_fit import training_examples
 from .config import Config
 from .corpus import SUFFIXES, Corpus, combine_corpora, load_corpus
 from .drafting import CitationChooser, compose_draft, passages_for, phrasebank_languages, section_intents
@@ -23,7 +25,7 @@ from .errors import InputError
 from .inputs import check_text
 from .language import LanguageDetector
 from .resources import normalize_language
-from .retrieval import Retriever
+from .retrieval import Retriever, Situations
 from .review import Reviewer
 from .types import Draft, LanguageGuess, Passage, Scorecard
 
@@ -31,6 +33,15 @@ log = logging.getLogger(__name__)
 MAX_DOCUMENT_BYTES = 5_000_000
 INTENT_K = 3  # passages retrieved per section intent, added to the citation pool
 RELEVANCE_WEIGHT = 0.05  # bonus for the passage that best fits the complaint, beside intent cosine
+
+
+def topic_situations() -> Situations:
+    """The analysis topics as retrieval situations: their example sentences (the same the topic classifier
+    learns from) and the guideline passages ``prompts/analysis.yaml`` names for each."""
+    resources = load_analysis_resources()
+    ids, texts, owner = training_examples(resources, "topics")
+    guideline = {d.id: d.guideline for d in resources.config.topics}
+    return Situations(ids, tuple(guideline.get(i, ()) for i in ids), tuple(texts), tuple(owner))
 
 
 class Assistant:
@@ -72,7 +83,9 @@ class Assistant:
     def retriever(self) -> Retriever:
         with self._lock:
             if self._retriever is None:
-                self._retriever = Retriever(self._load_corpus(), self.embedder, self.config.cache_dir)
+                self._retriever = Retriever(
+                    self._load_corpus(), self.embedder, self.config.cache_dir, situations=topic_situations()
+                )
             return self._retriever
 
     @property
@@ -111,7 +124,7 @@ class Assistant:
             if cached is None or cached[0] != retriever.corpus.fingerprint:
                 found: dict[str, Passage] = {}
                 for intent in section_intents().values():
-                    for p in retriever.retrieve(intent, k=INTENT_K, language=None):
+                    for p in retriever.retrieve(intent, k=INTENT_K, language=None, is_complaint=False):
                         found.setdefault(p.id, p)
                 cached = self._intent_passages = (retriever.corpus.fingerprint, list(found.values()))
             return cached[1]
