@@ -38,7 +38,9 @@ PRODUCTS = [
         id="nb-stokke-tripp-3",
     ),
     pytest.param("nb", "Pakken ble levert av Posten, men den var knust.", [], id="nb-none-4"),
-    pytest.param("en", "My Samsung Galaxy S23+ keeps freezing after the update.", ["Samsung Galaxy S23+"], id="en-model-plus"),
+    pytest.param(
+        "en", "My Samsung Galaxy S23+ keeps freezing after the update.", ["Samsung Galaxy S23+"], id="en-model-plus"
+    ),
     pytest.param("nb", "Jeg har ringt Elkjøp tre ganger uten å få svar.", [], id="nb-none-5"),
     pytest.param("nb", "Jeg betalte med Vipps, men fikk aldri kvittering.", [], id="nb-none-6"),
     pytest.param(
