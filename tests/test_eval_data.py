@@ -254,10 +254,13 @@ def test_each_split_covers_every_language_topic_mood_and_flag(split):
 
 
 def test_splits_are_balanced_per_language():
+    """New cases go to dev (eval/README.md), so dev may grow past test; test keeps at least about half of what
+    each language had when it was split, and never outgrows dev."""
     dev = collections.Counter(r["lang"] for r in ROWS["dev"])
     test = collections.Counter(r["lang"] for r in ROWS["test"])
     for code in language_codes():
-        assert abs(dev[code] - test[code]) <= 1, f"{code}: dev {dev[code]}, test {test[code]}"
+        assert test[code] >= 9, f"{code}: only {test[code]} test cases"
+        assert dev[code] >= test[code] - 1, f"{code}: dev {dev[code]}, test {test[code]}"
 
 
 def test_files_are_utf8_without_ascii_escapes():
