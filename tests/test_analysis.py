@@ -189,6 +189,12 @@ FLAG_CASES = [
     ("en-broke-again-is-not-repeat", "en", "It is the third time this kettle has broken.", set()),
     ("nb-double-charge-is-not-repeat", "nb", "Dere har trukket meg to ganger for samme ordre.", set()),
     ("en-small-amount", "en", "You charged me $12.99 for shipping that should have been free.", set()),
+    # high_value starts at about 1,000 euros in every currency (the label rule in eval/README.md)
+    ("nb-below-high-value", "nb", "Sykkelen til 9 490 kr har allerede fått rust på rammen.", set()),
+    ("nb-high-value", "nb", "Sykkelen til 12 490 kr har allerede fått rust på rammen.", {"high_value"}),
+    ("ru-below-high-value", "ru", "Холодильник за 79 990 руб. перестал морозить через неделю.", set()),
+    ("ru-high-value", "ru", "Холодильник за 119 990 руб. перестал морозить через неделю.", {"high_value"}),
+    ("en-below-high-value", "en", "The £899 sofa arrived with a torn cushion.", set()),
 ]
 
 
