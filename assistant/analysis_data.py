@@ -64,6 +64,7 @@ class FactData(Strict):
     months: tuple[tuple[str, ...], ...] = ()  # 12 entries, each the forms of that month's name
     sign_offs: tuple[str, ...] = ()  # closing phrases that precede the customer's name
     name_intros: tuple[str, ...] = ()  # phrases that introduce the customer's name: "my name is", "меня зовут"
+    mail_footers: tuple[str, ...] = ()  # a mail app's line under the message: "Sent from my" (names no fact)
     currency_symbols: tuple[str, ...] = ()  # extra spellings used in this language only, e.g. Danish "kr."
     product_leads: tuple[str, ...] = ()  # words after which a capitalised name is what was bought: "a", "min"
     nouns_capitalised: bool = False  # every noun has a capital (German): a capital after a lead names nothing

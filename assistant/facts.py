@@ -58,6 +58,7 @@ def _patterns(
     signs = sorted({cue_pattern(s) for lang in langs for s in lang.facts.sign_offs}, key=len, reverse=True)
     links = sorted({cue_pattern(w) for lang in langs for w in lang.facts.reference_links}, key=len, reverse=True)
     intros = sorted({cue_pattern(w) for lang in langs for w in lang.facts.name_intros}, key=len, reverse=True)
+    footers = sorted({cue_pattern(w) for lang in langs for w in lang.facts.mail_footers}, key=len, reverse=True)
     connector = r"(?:\s*(?:" + "|".join([*links, _LINKS]) + r")(?:(?<=[^\w\s])|(?=[\s\d#:])))*\s*:?\s*"
     return {
         "reference": re.compile(  # not "the order is 300 kr": a number before a currency is an amount
@@ -76,6 +77,8 @@ def _patterns(
             r"(?<![\w.])(?:\d{1,2}" + _ORDINAL + r"\s*(?:(?:of|de)\s+)?" + month + r"(?:\s+(?:de\s+)?\d{4})?"
             r"|" + month + r"\s+\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:,?\s+\d{4})?)"
         ),
+        # "Sent from my iPhone" on a short line of its own: the device is no product of the case, nor a name
+        "footer": re.compile(r"(?m)^[ \t]*(?:" + ("|".join(footers) or r"(?!x)x") + r")[^\n]{0,40}$"),
         "intro": re.compile("(?:" + ("|".join(intros) or r"(?!x)x") + r")[ \t]*:?[ \t]*"),
         "sign_off": re.compile(
             r"(?:^|(?<=[\n.!?>]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!—–-]?(?:[ \t]*\n){0,2}[ \t]*"
@@ -143,7 +146,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
     folded = fold(text)
     pats = _patterns(resources, *_languages_for(resources, language))
     facts: list[Fact] = []
-    taken: list[tuple[int, int]] = []
+    taken = [folded.span(m.start(), m.end()) for m in pats["footer"].finditer(folded.text)]
 
     def add(kind: str, start: int, end: int) -> None:
         fact = _fact(kind, folded, start, end)

@@ -311,3 +311,30 @@ def test_a_signed_name_is_no_product():
 @pytest.mark.parametrize(("lang", "text", "expected"), NAMES)
 def test_customer_name_when_signed_or_introduced(lang, text, expected):
     assert [f.value for f in extract_facts(text, lang) if f.kind == "customer_name"] == expected
+
+
+MAIL_FOOTERS = [
+    pytest.param("en", "My parcel never arrived.\n\nSent from my iPhone", id="en"),
+    pytest.param("nb", "Hei, pakken min har ikke kommet.\n\nSendt fra min iPhone", id="nb"),
+    pytest.param("nn", "Pakka mi har ikkje kome.\n\nSendt frå min iPhone", id="nn"),
+    pytest.param("de", "Mein Paket ist nicht angekommen.\n\nVon meinem iPhone gesendet", id="de"),
+    pytest.param("nl", "Mijn pakket is niet aangekomen.\n\nVerzonden vanaf mijn iPhone", id="nl"),
+    pytest.param("ru", "Моя посылка не пришла.\n\nОтправлено с iPhone", id="ru"),
+    pytest.param("uk", "Моя посилка не прийшла.\n\nНадіслано з iPhone", id="uk"),
+    pytest.param("pl", "Paczka nie dotarła.\n\nWysłane z iPhone'a", id="pl"),
+    pytest.param("sv", "Mitt paket har inte kommit.\n\nSkickat från min Samsung Galaxy", id="sv-android"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), MAIL_FOOTERS)
+def test_a_mail_apps_footer_names_no_product(lang, text):
+    assert extract_facts(text, lang) == ()
+
+
+def test_a_footer_hides_only_its_own_line():
+    text = "My iPhone 15 screen cracked after a week.\n\nBest regards,\nJohn Smith\n\nSent from my iPhone"
+    facts = [(f.kind, f.value) for f in extract_facts(text, "en")]
+    assert facts == [("product", "iPhone 15"), ("customer_name", "John Smith")]
+    # a long line that only starts like a footer is the customer's own text
+    text = "Sent from my account page on 3 March: order #48213 for £49.99, and the Philips Airfryer XXL never came."
+    assert ("product", "Philips Airfryer XXL") in [(f.kind, f.value) for f in extract_facts(text, "en")]
