@@ -176,7 +176,9 @@ class Retriever:
         """How likely the text of ``query_vector`` is in each situation (sums to 1; empty without situations)."""
         if self._situations is None:
             return np.zeros(0)
-        sims = self._situation_vectors @ query_vector
+        # einsum, not @: a matrix this size (about 1,400 x 384) wakes OpenBLAS's thread pool, whose spinning
+        # threads then slow the encoder's next query on 2 cores from 31 to 70 ms (measured); einsum runs in-thread.
+        sims = np.einsum("ij,j->i", self._situation_vectors, query_vector)
         n = SITUATION_NEIGHBOURS
         scores = np.array([np.sort(sims[rows])[-n:].mean() if len(rows) else -1.0 for rows in self._situation_rows])
         odds = np.exp((scores - scores.max()) / SITUATION_TEMPERATURE)
