@@ -205,6 +205,9 @@ def test_small_csv_batch_downloads_results(page, tmp_path: Path) -> None:
             ["a3", "Dear Sam, thank you for telling us. I am sorry. You will hear from me by Friday.", "Ann", ""]
         )
     _open_tab(page, "Batch")
+    # set_input_files does not wait for visibility (file inputs are hidden). Once in CI the upload never showed,
+    # probably because the file went to an input that the tab switch then replaced: wait for the tab to render.
+    page.locator("#batch-file").wait_for(state="visible")
     page.locator("#batch-file input[type=file]").set_input_files(str(source))
     page.wait_for_selector("#batch-file :text('replies.csv')")
     page.click("#batch-btn")
