@@ -139,12 +139,26 @@ def test_code_switched_text_gives_the_main_language(detector, expected, text):
         pytest.param("👍👍 :-(", id="emoji"),
         pytest.param("https://example.com/order/48213", id="link-only"),
         pytest.param("iPhone", id="product-name"),
+        pytest.param("Netflix Spotify", id="brand-names"),
+        pytest.param("Oslo Bergen", id="place-names"),
     ],
 )
 def test_cannot_tell(detector, text):
     guess = detector.detect(text)
     assert guess.language is None
     assert guess == detector.detect(text)
+
+
+@pytest.mark.parametrize(
+    ("expected", "text"),
+    [
+        pytest.param("nb", "Takk for svaret", id="capitalised-sentence-start"),
+        pytest.param("nb", "PAKKEN KOM ALDRI", id="shouting-is-not-a-name"),
+        pytest.param("sv", "Paketet Har Inte Kommit Fram", id="title-case-beyond-three-words"),
+    ],
+)
+def test_names_rule_leaves_ordinary_short_text_alone(detector, expected, text):
+    assert detector.detect(text).language == expected
 
 
 def test_cannot_tell_still_lists_the_candidates(detector):
