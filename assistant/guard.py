@@ -46,7 +46,19 @@ if TYPE_CHECKING:  # the lexical guard needs neither: extract_facts works withou
 GROUPS = ("addressee", "override", "rules", "reply")
 # A sentence ends at . ! ? … before white space and a capital, digit or other non-lower-case start, or at a
 # line break; "5000 kr. i erstatning" stays one sentence.
-_BOUNDARY = re.compile(r"[.!?…]+(?=\s+(?![a-zß-ÿа-яёіїєґ])|\s*$)|\n")
+# A closing bracket or quote may follow the mark: "(... of the courier.) In the box" is two sentences.
+_BOUNDARY = re.compile(r"[.!?…]+[)\]\"'»”]*(?=\s+(?![a-zß-ÿа-яёіїєґ])|\s*$)|\n")
+# Text a reader of the rendered mail never sees: an HTML comment, an element styled invisible. Whatever stands
+# there is not what the customer told the agent, so it is masked whole.
+_HIDDEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<([a-z][a-z0-9]*)\b[^>]*(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0)[^>]*>.*?</\1\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+# Visible enclosures an instruction is often packed into: parentheses, a JSON-like object, a code fence. One that
+# holds an instruction is masked whole, fence, brackets and the amount inside included; the sentence around it is
+# judged without it.
+_ENCLOSURE = re.compile(r"```.*?```|\{[^{}]{0,1000}\}|\([^()]{0,1000}\)", re.DOTALL)
 _CLOSE = {
     "<system>": "</system>",
     "[inst]": "[/inst]",
@@ -63,6 +75,8 @@ _LEARNED_MIN_WORDS = 4  # shorter pieces are like nothing the classifier saw
 UNWORDED_THRESHOLD = 0.9
 _HEADER_LIMIT = 80  # "Til systemet: ..." -- a machine addressed before a colon opens the sentence
 _BLOCK_LIMIT = 1000  # an opened prompt block is masked at most this far when it is never closed
+_TURN_HEADER_WORDS = 6  # "### Assistant", "Note to the assistant:" on a line of its own head what follows
+_PARAGRAPH_END = re.compile(r"\n[ \t]*\n")
 
 
 _WORD_START = r"(?<!\w)"
@@ -93,12 +107,13 @@ def _patterns(resources: AnalysisResources) -> dict[str, re.Pattern[str] | None]
     return out
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in _BOUNDARY.finditer(text):
+def _sentences(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    hi = len(text) if hi is None else hi
+    spans, start = [], lo
+    for m in _BOUNDARY.finditer(text, lo, hi):
         spans.append((start, m.end()))
         start = m.end()
-    spans.append((start, len(text)))
+    spans.append((start, hi))
     out: list[tuple[int, int]] = []
     carry = None  # a lead-in too short to stand alone ("PS.", "NB:") belongs to the sentence after it
     for s, e in spans:
@@ -110,7 +125,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
             if carry is None:
                 out.append((s, e))
     if carry is not None:
-        out.append((carry, len(text)))
+        out.append((carry, hi))
     return out
 
 
@@ -120,7 +135,7 @@ def injection_spans(text: str, resources: AnalysisResources, classifier: Injecti
     lexical rules alone unless both ``classifier`` and ``embedder`` are given."""
     pats = _patterns(resources)
     folded = fold(text)
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = [m.span() for m in _HIDDEN.finditer(text)]
     markup = pats["markup"]
     if markup is not None:
         for m in markup.finditer(folded.text):
@@ -128,29 +143,77 @@ def injection_spans(text: str, resources: AnalysisResources, classifier: Injecti
             end = folded.text.find(close, m.end(), m.end() + _BLOCK_LIMIT) if close else -1
             if end != -1:
                 spans.append(folded.span(m.start(), end + len(close)))
-    rest = text  # the sentences outside closed blocks
+    rest = _blank(text, spans)  # the sentences outside closed blocks
+    # Each enclosure is judged on its own first; the text around it is then judged without those that instruct.
+    enclosures = [m.span() for m in _ENCLOSURE.finditer(rest)]
+    hits: list[tuple[int, int, int]] = []  # offsets, and the enclosure they stand in (-1: none)
+    unsure: list[tuple[int, int, int, int]] = []  # offsets, whether lexical evidence is near, enclosure
+    for i, (s, e) in enumerate(enclosures):
+        edge = 3 if rest.startswith("```", s) else 1
+        _judge(rest, _sentences(rest, s + edge, e - edge), pats, i, hits, unsure)
+    _ask(rest, classifier, embedder, unsure, hits)
+    instructing = [enclosures[i] for i in sorted({i for _, _, i in hits})]
+    spans.extend(instructing)
+    rest = _blank(rest, instructing)
+    hits, unsure = [], []
+    _judge(rest, _sentences(rest), pats, -1, hits, unsure)
+    _ask(rest, classifier, embedder, unsure, hits)
+    spans.extend((s, e) for s, e, _ in hits)
+    return _merge(spans)
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
     for s, e in spans:
-        rest = rest[:s] + " " * (e - s) + rest[e:]
+        text = text[:s] + " " * (e - s) + text[e:]
+    return text
+
+
+def _judge(text: str, sentences: list[tuple[int, int]], pats: dict[str, re.Pattern[str] | None], unit: int,
+           hits: list[tuple[int, int, int]], unsure: list[tuple[int, int, int, int]]) -> None:
+    """The lexical verdict on each sentence: instructions go to ``hits``, sentences for the classifier to
+    ``unsure``."""
     previous = False
-    unsure: list[tuple[int, int, int]] = []  # offsets, and whether lexical evidence is near
-    for s, e in _sentences(rest):  # split the original: capitals tell where a sentence starts
-        piece = fold(rest[s:e]).text
+    for s, e in sentences:
+        piece = fold(text[s:e]).text
         strong = any(p is not None and p.search(piece) for p in (pats["phrase"], pats["markup"]))
         head = piece[: piece.find(":")] if 0 < piece.find(":") <= _HEADER_LIMIT else ""
         strong = strong or bool(head and pats["addressee"] is not None and pats["addressee"].search(head))
         groups = sum(1 for g in GROUPS if _found(pats, g, piece))
         hit = strong or groups >= 2 or (previous and groups >= 1)
+        words = len(piece.split())
         if hit:
-            spans.append((s, e))
-        elif groups <= 1 and len(piece.split()) >= _LEARNED_MIN_WORDS:
-            unsure.append((s, e, groups or previous))  # right after an instruction, as if it held a group's word
-        previous = hit
-    if classifier is not None and embedder is not None and unsure:
-        probabilities = classifier.probabilities(embedder.embed_queries([rest[s:e].strip() for s, e, _ in unsure]))
-        for (s, e, worded), p in zip(unsure, probabilities, strict=True):
-            if p > (classifier.threshold if worded else max(classifier.threshold, UNWORDED_THRESHOLD)):
-                spans.append((s, e))
-    return _merge(spans)
+            hits.append((s, _turn_end(text, e) if _is_turn_header(pats, piece) else e, unit))
+        elif groups <= 1 and words >= _LEARNED_MIN_WORDS:
+            unsure.append((s, e, groups or previous, unit))  # right after an instruction, as if it held a group's word
+        if hit or words >= _LEARNED_MIN_WORDS:
+            previous = hit  # a short piece between ("Sure!", "OK.") does not end an instruction
+
+
+def _ask(text: str, classifier: InjectionClassifier | None, embedder: Embedder | None,
+         unsure: list[tuple[int, int, int, int]], hits: list[tuple[int, int, int]]) -> None:
+    """The classifier's verdict on the ``unsure`` sentences (none without a classifier and an embedder)."""
+    if classifier is None or embedder is None or not unsure:
+        return
+    probabilities = classifier.probabilities(embedder.embed_queries([text[s:e].strip() for s, e, _, _ in unsure]))
+    for (s, e, worded, unit), p in zip(unsure, probabilities, strict=True):
+        if p > (classifier.threshold if worded else max(classifier.threshold, UNWORDED_THRESHOLD)):
+            hits.append((s, e, unit))
+
+
+def _is_turn_header(pats: dict[str, re.Pattern[str] | None], piece: str) -> bool:
+    """A line that is only a prompt token or a role and its colon ("### Assistant", "<|assistant|>", "AI:",
+    "Note to the assistant:"): it heads a fake turn of a chat, or an instruction set out below it."""
+    if len(piece.split()) > _TURN_HEADER_WORDS or not piece.endswith("\n"):
+        return False
+    markup, phrase = pats["markup"], pats["phrase"]
+    return bool(markup is not None and markup.search(piece)) or (
+        piece.rstrip().endswith(":") and phrase is not None and bool(phrase.search(piece)))
+
+
+def _turn_end(text: str, end: int) -> int:
+    """The end of the paragraph a fake turn's header opens (a blank line, or the text's end)."""
+    m = _PARAGRAPH_END.search(text, end, min(len(text), end + _BLOCK_LIMIT))
+    return m.start() if m else min(len(text), end + _BLOCK_LIMIT)
 
 
 def _found(pats: dict[str, re.Pattern[str] | None], group: str, piece: str) -> bool:
