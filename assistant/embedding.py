@@ -19,6 +19,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from .arraycache import mark_used, save_array
+
 # The preparation and its verification live in e5_model; their names stay importable from here.
 from .e5_model import (
     DEFAULT_SPEC,
@@ -202,12 +204,10 @@ class CachedEmbedder:
             try:
                 vectors = np.load(path)
                 if vectors.shape[0] == len(texts):
+                    mark_used(path)
                     return vectors
             except (OSError, ValueError):
                 pass  # a damaged cache file is rebuilt below
         vectors = np.asarray(embed(texts), dtype=np.float32)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp.npy")
-        np.save(tmp, vectors)
-        tmp.replace(path)
+        save_array(path, vectors)
         return vectors

@@ -31,6 +31,7 @@ import numpy as np
 import Stemmer
 import stop_words
 
+from .arraycache import mark_used, save_array
 from .corpus import Corpus
 from .embedding import Embedder
 from .resources import languages
@@ -150,16 +151,17 @@ class Retriever:
     def _load_vectors(self) -> np.ndarray:
         path = self.cache_dir / "indexes" / f"{self.cache_key}.npy" if self.cache_dir else None
         if path is not None and path.exists():
-            vectors = np.load(path)
+            try:
+                vectors = np.load(path)
+            except (OSError, ValueError):  # damaged, or pruned by another process just now
+                vectors = np.zeros((0, 0))
             if vectors.shape[0] == len(self.corpus.passages):
+                mark_used(path)
                 return vectors
-            log.warning("index %s has the wrong size; rebuilding", path)
+            log.warning("index %s is unreadable or has the wrong size; rebuilding", path)
         vectors = self.embedder.embed_documents([passage_text(p) for p in self.corpus.passages])
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(".tmp.npy")
-            np.save(tmp, vectors)
-            tmp.replace(path)
+            save_array(path, vectors)
         return vectors
 
     def retrieve(
