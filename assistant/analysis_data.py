@@ -69,6 +69,7 @@ class FactData(Strict):
     product_leads: tuple[str, ...] = ()  # words after which a capitalised name is what was bought: "a", "min"
     nouns_capitalised: bool = False  # every noun has a capital (German): a capital after a lead names nothing
     inflected_endings: tuple[str, ...] = ()  # "Fiskars-kirveen": an inflected compound tail is left out
+    time_words: tuple[str, ...] = ()  # before "21.10" they make it a time of day ("kl. 21.10"), not a date
 
 
 class InjectionParts(Strict):

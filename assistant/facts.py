@@ -19,10 +19,10 @@ from .types import Fact
 
 # A reference: optional letters prefix, then digits with separators; or a code of letters and digits
 # ("A7B2C9", "QW7YT2"); at least three digits in all, or two in a code.
-# Groups after the digits keep a code whole ("4471-AB-22"); a code may be as long as a parcel's tracking number
-# ("1Z999AA10123456784", "RU123456789CN").
+# Groups after the digits keep a code whole ("4471-AB-22", "45117-Б"); a code may be as long as a parcel's tracking
+# number ("1Z999AA10123456784", "RU123456789CN").
 _ID = (
-    r"#?(?:[a-zа-яё]{1,4}[-/]?)?\d[\d/-]*[\da-z](?:[-/][\da-z]+)*|#?\d{3,}"
+    r"#?(?:[a-zа-яёіїєґ]{1,4}[-/]?)?\d[\d/-]*[\da-zа-яёіїєґ](?:[-/][\da-zа-яёіїєґ]+)*|#?\d{3,}"
     r"|(?=[a-z\d]*\d[a-z\d]*\d)(?=[a-z\d]*[a-z])[a-z\d]{5,20}"
 )
 # "n.º" and "nº" fold to "n.o" and "no"; a link ending in a sign ("n°DS-4471") needs no space after it.
@@ -32,6 +32,11 @@ _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2
 _NUMERIC_DATE = (
     r"(?<![\d.,/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1,2}\.\d{1,2}\."
     r"|(?!24/7)(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9]))(?![\d/-])"
+)
+# "19.09", "21.10": a day and a two-digit month with no year and no closing dot; not a time of day ("kl. 21.10",
+# ``time_words``, "21.10 Uhr") nor a decimal ("2.10.3", "1.10,5")
+_SHORT_DATE = re.compile(
+    r"(?<![\d.,/:-])(?:[12]\d|3[01]|0?[1-9])\.(?:0[1-9]|1[0-2])(?![\d/-]|[.,:]\d)(?!\s?(?:uhr|uur|h)(?!\w))"
 )
 _ORDINAL = r"(?:\.|st|nd|rd|th|er|e|-?го|-е|-?ого)?"
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
@@ -59,6 +64,7 @@ def _patterns(
     links = sorted({cue_pattern(w) for lang in langs for w in lang.facts.reference_links}, key=len, reverse=True)
     intros = sorted({cue_pattern(w) for lang in langs for w in lang.facts.name_intros}, key=len, reverse=True)
     footers = sorted({cue_pattern(w) for lang in langs for w in lang.facts.mail_footers}, key=len, reverse=True)
+    times = sorted({cue_pattern(w) for lang in langs for w in lang.facts.time_words}, key=len, reverse=True)
     connector = r"(?:\s*(?:" + "|".join([*links, _LINKS]) + r")(?:(?<=[^\w\s])|(?=[\s\d#:])))*\s*:?\s*"
     return {
         "reference": re.compile(  # not "the order is 300 kr": a number before a currency is an amount
@@ -73,6 +79,7 @@ def _patterns(
             + r"|,-))"
         ),
         "date_numeric": re.compile(_NUMERIC_DATE),
+        "time_before": re.compile(r"(?:" + ("|".join(times) or r"(?!x)x") + r")\s*\Z"),
         "date_month": re.compile(
             r"(?<![\w.])(?:\d{1,2}" + _ORDINAL + r"\s*(?:(?:of|de)\s+)?" + month + r"(?:\s+(?:de\s+)?\d{4})?"
             r"|" + month + r"\s+\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:,?\s+\d{4})?)"
@@ -129,6 +136,21 @@ def _name_after(text: str, start: int, *, ends_text: bool = True) -> tuple[int, 
     return start, end
 
 
+def _lower_case_name(text: str, start: int) -> tuple[int, int] | None:
+    """A name signed in lower case on a line of its own under the sign-off ("cheers\nbecky", "Terveisin\nmatti
+    virtanen"): one to three words and nothing else on the line, ending the text."""
+    if "\n" not in text[max(0, start - 3) : start]:
+        return None  # on the sign-off's own line a lower-case word is more of the sentence
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end == -1 else line_end
+    words = text[start:line_end].split()
+    if not 1 <= len(words) <= 3 or not all(_WORD_RE.fullmatch(w) and len(w) > 1 for w in words):
+        return None
+    if _PARTICLE_RE.fullmatch(words[0]) or not _is_contact_block(text[line_end:]):
+        return None
+    return start, start + len(text[start:line_end].rstrip())
+
+
 def _is_contact_block(rest: str) -> bool:
     """Whether what follows a signed name is only a short tail: a phone number, an address, an e-mail (a few
     short lines), not more of the letter."""
@@ -173,8 +195,13 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
     for key in ("date_numeric", "date_month"):
         for m in pats[key].finditer(folded.text):
             add("date", m.start(), m.end())
+    for m in _SHORT_DATE.finditer(folded.text):
+        if not pats["time_before"].search(folded.text, max(0, m.start() - 12), m.start()):
+            add("date", m.start(), m.end())
     for m in pats["sign_off"].finditer(folded.text):
-        span = _name_after(text, folded.position(m.end()))
+        span = _name_after(text, folded.position(m.end())) or _lower_case_name(text, folded.position(m.end()))
+        if span and pats["sign_off"].match(fold_str(text[span[0] : span[1]])):
+            continue  # "Merci.\n\nCordialement,\n...": the second sign-off is no name
         if span and not _overlaps(span, taken):
             facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
             taken.append(span)  # "MfG\nK. Braun" signs a name, not a Braun product
@@ -192,7 +219,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             facts.append(Fact("product", text[start:end], start, end))
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
-        name = _closing_name(text)
+        name = _closing_name(text, pats["sign_off"])
         if name and not _overlaps(name, taken):
             facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
@@ -206,11 +233,18 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
 # Redmond"). Carriers, shops and payment services (``non_products``) are left out.
 _CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
 _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
-_MODEL = r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*\+?|[A-Za-z]+-?\d[\w-]*\+?|[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)"  # "S23+"
+# A model code, with a variant after a slash ("EP5447/90") or a "+" ("S23+")
+_MODEL = (
+    r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*(?:/\d{1,3})?\+?|[A-Za-z]+-?\d[\w-]*(?:/\d{1,3})?\+?|[A-Z][a-z]+[A-Z]\w*"
+    r"|i[A-Z]\w*)"
+)
 _BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
-_SHORT_NUMBER = r"\d{1,4}(?![\w.,:/-]?\d)"  # "6" in "Serie 6", not "1 299" or "12.05"
-_FOLLOWER = (  # a model word, a capitalised word, a short number, or a letter before one ("Jøtul F 305")
-    r"(?:" + _MODEL + r"|[A-ZÀ-Þ][\w'’]*\w(?:-[A-Za-z\d][\w'’]*)*|" + _SHORT_NUMBER + r"|[A-Z](?=[ ]\d))"
+# "6" in "Serie 6", "11.60" in "Flex 11.60"; not "1 299" or "12.05.2024" (a date found first ends the name anyway)
+_SHORT_NUMBER = r"\d{1,4}(?:\.\d{1,2})?(?![\w.,:/-]?\d)"
+_FOLLOWERS = r"{0,4}"  # words after a brand: "Bang & Olufsen Beosound A1 2nd Gen"
+_FOLLOWER = (  # a model word, a capitalised word ("X-Force"), a short number, or a letter before one ("Jøtul F 305")
+    r"(?:[A-Z]{1,3}\.\d{1,2}(?!\d)|" + _MODEL + r"|(?:[A-ZÀ-Þ][\w'’]*\w|[A-Z](?=-))(?:-[A-Za-z\d][\w'’]*)*|"
+    + _SHORT_NUMBER + r"|[A-Z](?=[ ]\d))"  # "EQ.6" first: "EQ" alone would do
 )
 _BRAND_MODEL = re.compile(
     r"(?<![\w-])(" + _BRAND + r"(?:[ ]" + _BRAND + r")?[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
@@ -218,8 +252,13 @@ _BRAND_MODEL = re.compile(
 )
 # A name: a capitalised, camel-case or model-code word, then up to three more such words or short numbers.
 _WORD = r"[A-ZÀ-Þ][\w'’]*\w(?:-[A-Z\d][\w'’]*)*"  # "Vitamix", "Wi-Fi", "X-Force"
-_NAME = r"(?:" + _WORD + r"|[a-z]+[A-Z][\w-]*|" + _MODEL + r")(?:[ ]" + _FOLLOWER + r"){0,3}(?!\w)"
+_NAME = r"(?:" + _WORD + r"|[a-z]+[A-Z][\w-]*|" + _MODEL + r")(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r"(?!\w)"
 _LATIN_NAME = re.compile(r"(?<![\w@./-])(?:[A-Z][\w'’-]*[\w]|[a-z]+[A-Z]\w*)(?:[ ]" + _FOLLOWER + r"){0,3}(?![\w@])")
+# A name before a spaced compound tail, as Finnish writes a brand and model with a common noun ("Moccamaster KBG
+# Select -kahvinkeitin"): the space before the hyphen marks all before it as one name.
+_SPACED_COMPOUND = re.compile(
+    r"(?<![\w-])(" + _WORD + r"(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r")(?=[ ]-[^\W\d_A-ZÀ-ÞА-ЯЁ]{3,})"
+)
 _COMPOUND_TAIL = re.compile(r"-([^\W\d_A-ZÀ-ÞА-ЯЁ][^\W\d_]{2,})")
 
 
@@ -229,7 +268,7 @@ def _brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
     if not brands:
         return None
     names = "|".join(re.escape(b) for b in brands)
-    return re.compile(r"(?<![\w-])(?:" + names + r")(?:[ ]" + _FOLLOWER + r"){0,3}(?!\w)")
+    return re.compile(r"(?<![\w-])(?:" + names + r")(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r"(?!\w)")
 
 
 @functools.lru_cache(maxsize=32)
@@ -287,6 +326,7 @@ def _products(text: str, resources: AnalysisResources, language: str | None) -> 
         spans.extend(m.span() for m in brand.finditer(text))
     for m in _BRAND_MODEL.finditer(text):
         spans.append(m.span(1 if m.group(1) else 2))
+    spans.extend(m.span(1) for m in _SPACED_COMPOUND.finditer(text))
     letters = [c for c in text if c.isalpha()]
     if sum(c.isupper() for c in letters) > len(letters) / 2:
         letters = []  # shouted text: a capital letter tells nothing of a name
@@ -302,21 +342,24 @@ def _products(text: str, resources: AnalysisResources, language: str | None) -> 
 
 
 _CLOSING_NAME = re.compile(
-    r"(?:\n[ \t]*\n[ \t]*|(?:\A|\n)[ \t]*(?P<dash>[-–—]{1,2})[ \t]*\n?[ \t]*)"
-    r"((?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){0,2})[ \t]*\Z"
+    r"(?:\n[ \t]*\n[ \t]*|(?:\A|\n)[ \t]*(?P<dash>[-–—]{1,2})[ \t]*\n?[ \t]*|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*))"
+    r"(?P<name>(?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){0,2})[ \t]*\Z"
 )
 
 
-def _closing_name(text: str) -> tuple[int, int] | None:
-    """A name standing alone on the last line, after a blank line ("\n\nKari Nordmann") or a dash ("-- Kari"),
-    with no sign-off phrase before it; one word is a name only after the dash."""
+def _closing_name(text: str, sign_off: re.Pattern[str]) -> tuple[int, int] | None:
+    """A name standing alone on the last line, after a blank line ("\n\nKari Nordmann"), a dash ("-- Kari") or
+    a line that ends a sentence ("... вернуть деньги.\nАндрей Ковалёв"), with no sign-off phrase before it; one
+    word is a name only after the dash, and a sign-off is no name ("Best Regards")."""
     m = _CLOSING_NAME.search(text.rstrip())
     if not m:
         return None
-    words = m.group(2).split()
+    words = m.group("name").split()
     if (len(words) < 2 and not m.group("dash")) or not all(w[0].isupper() and not w.isupper() for w in words):
         return None
-    return m.start(2), m.end(2)
+    if sign_off.match(fold_str(m.group("name"))):
+        return None
+    return m.start("name"), m.end("name")
 
 
 def extract_facts(text: str, language: str | None = None) -> tuple[Fact, ...]:

@@ -182,6 +182,22 @@ PRODUCTS = [
     pytest.param("de", "Mein neuer Dyson V15 saugt kaum noch.", ["Dyson V15"], id="de-dyson-v15-5"),
     pytest.param("en", "The parcel with my jacket never arrived, and DHL says it was delivered.", [], id="en-none-11"),
     pytest.param("en", "I paid £89.99 for a Bosch drill on 3 May.", ["Bosch"], id="en-bosch-12"),
+    # long names, a model with a dot, a slash or a decimal, a one-letter part before a hyphen, "a pair of"
+    pytest.param("da", "Min nye Bang & Olufsen Beosound A1 2nd Gen knaser.", ["Bang & Olufsen Beosound A1 2nd Gen"],
+                 id="da-five-words"),
+    pytest.param("fr", "L'aspirateur Rowenta X-Force Flex 11.60 s'arrête.", ["Rowenta X-Force Flex 11.60"],
+                 id="fr-letter-hyphen-decimal"),
+    pytest.param("nl", "Mijn Philips 5400 Series EP5447/90 lekt.", ["Philips 5400 Series EP5447/90"], id="nl-slash"),
+    pytest.param("de", "Der Siemens EQ.6 kam ohne Wassertank.", ["Siemens EQ.6"], id="de-model-dot"),
+    pytest.param("nb", "Jeg returnerte et par Hoka Clifton 9 i går.", ["Hoka Clifton 9"], id="nb-et-par"),
+    pytest.param("en", "I bought a pair of Salewa Wildfire 2 and the sole came off.", ["Salewa Wildfire 2"],
+                 id="en-pair-of"),
+    # Finnish writes brand and model before a spaced compound tail: all before " -" is the name
+    pytest.param("fi", "ostamani Moccamaster KBG Select -kahvinkeitin ei lämmitä.", ["Moccamaster KBG Select"],
+                 id="fi-spaced-compound"),
+    pytest.param("fi", "Tilasin Philips Series 5000 -parranajokoneen.", ["Philips Series 5000"],
+                 id="fi-spaced-compound-inflected"),
+    pytest.param("fi", "Paketti on Posti -palvelussa jumissa.", [], id="fi-spaced-non-product"),
 ]
 
 
@@ -257,7 +273,42 @@ ORDERS = [
     pytest.param("fr", "Dossier n°DS-4471 toujours ouvert.", ["DS-4471"], id="fr-sign-glued"),
     pytest.param("ru", "По заказу №ЗК-4471 ничего не происходит.", ["ЗК-4471"], id="ru-number-sign-glued"),
     pytest.param("nn", "Ordrenummeret mitt er 99120.", ["99120"], id="nn-inflected-word-link"),
+    # return and service numbers, a Cyrillic letter after the digits, Finnish case endings after the number
+    pytest.param("sv", "Jag skickade den (returnr RMA-55102) i går.", ["RMA-55102"], id="sv-return-number"),
+    pytest.param("nb", "Returnummer R-60914 er registrert.", ["R-60914"], id="nb-return-number"),
+    pytest.param("es", "Número de aviso: AV-662901.", ["AV-662901"], id="es-aviso"),
+    pytest.param("pl", "Zegarek (nr zam. 88/2025/PL) nie działa.", ["88/2025/PL"], id="pl-nr-zam"),
+    pytest.param("ru", "заказ № 45117-Б от 3 ноября", ["45117-Б"], id="ru-cyrillic-suffix"),
+    pytest.param("uk", "Замовлення 5520-Ї досі в дорозі.", ["5520-Ї"], id="uk-cyrillic-suffix"),
+    pytest.param("fi", "tilausnumero 4471902:n toimitus on myöhässä", ["4471902"], id="fi-case-ending"),
+    pytest.param("en", "Return number 2 of 3 arrived.", [], id="en-return-number-too-short"),
 ]
+
+
+# Dates as customers write them: a day and a two-digit month with neither year nor closing dot ("19.09"), never a
+# time of day ("kl. 21.10", "um 10.05 Uhr") or a decimal.
+DATES = [
+    pytest.param("ru", "19.09 купил пылесос.", ["19.09"], id="ru-day-month"),
+    pytest.param("nb", "Første gang var 21.10, og nå lekker den igjen.", ["21.10"], id="nb-day-month-comma"),
+    pytest.param("fi", "Tilasin 15.3. ja seuranta ei ole päivittynyt 18.3. jälkeen.", ["15.3.", "18.3."],
+                 id="fi-closing-dot"),
+    pytest.param("nb", "Montøren kom kl. 10.05 og gikk igjen.", [], id="nb-time-kl"),
+    pytest.param("fi", "Kuljettaja soitti klo 11.12 ja lähti.", [], id="fi-time-klo"),
+    pytest.param("de", "Der Techniker kam um 10.05 Uhr.", [], id="de-time-um-uhr"),
+    pytest.param("ru", "Курьер приехал в 11.10 и уехал.", [], id="ru-time-v"),
+    pytest.param("en", "Firmware 2.10.3 broke it, and the 1.10,5 figure is wrong.", [], id="en-decimals"),
+    pytest.param("nb", "Den veier 2.5 kg.", [], id="nb-one-digit-month-is-no-date"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), DATES)
+def test_dates_in_the_forms_customers_write(lang, text, expected):
+    assert [f.value for f in extract_facts(text, lang) if f.kind == "date"] == expected
+
+
+def test_an_amount_in_the_finnish_genitive_keeps_its_word():
+    text = "veloitetaan 49,90 euron toimitusmaksu ja 15 €:n alennus puuttuu"
+    assert [f.value for f in extract_facts(text, "fi") if f.kind == "amount"] == ["49,90 euron", "15 €"]
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), ORDERS)
@@ -300,6 +351,16 @@ NAMES = [
         id="nb-contact-block",
     ),
     pytest.param("en", "It broke again.\n- please fix it", [], id="en-dash-not-name"),
+    # signed in lower case on a line of their own; a name under the last sentence with no sign-off
+    pytest.param("en", "Can you send the right one?\n\ncheers\nbecky", ["becky"], id="en-lower-case"),
+    pytest.param("fi", "Voitteko selvittää?\n\nTerveisin\nmatti virtanen", ["matti virtanen"], id="fi-lower-case"),
+    pytest.param("fr", "Merci.\n\nCordialement,\nsophie lefèvre", ["sophie lefèvre"], id="fr-lower-case"),
+    pytest.param("nb", "Hilsen\nkari nordmann\nTlf. 912 34 567", ["kari nordmann"], id="nb-lower-case-contact"),
+    pytest.param("en", "Thanks for nothing, I will go elsewhere", [], id="en-sign-off-word-in-a-sentence"),
+    pytest.param("nb", "Hilsen\nen skuffet kunde", [], id="nb-lower-case-not-a-name"),
+    pytest.param("ru", "Требую заменить пылесос.\nАндрей Ковалёв", ["Андрей Ковалёв"], id="ru-line-after-sentence"),
+    pytest.param("en", "Please sort it out.\nBest Regards", [], id="en-sign-off-is-no-name"),
+    pytest.param("ru", "С уважением, Комарова И. П.", ["Комарова И. П."], id="ru-surname-initials"),
 ]
 
 
