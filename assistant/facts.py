@@ -26,7 +26,7 @@ _ID = (
     r"|(?=[a-z\d]*\d[a-z\d]*\d)(?=[a-z\d]*[a-z])[a-z\d]{5,20}"
 )
 # "n.º" and "nº" fold to "n.o" and "no"; a link ending in a sign ("n°DS-4471") needs no space after it.
-_LINKS = r"nr\.?|n\.?o\.?|n°|num\.?|number|nummer|numer|numero|номер|:|-|—|–"
+_LINKS = r"nr\.?|n\.?o\.?|n°|num\.?|number|nummer|numer|numero|номер|:|-|—|–|#(?=\s)"
 _NUMBER_SIGN = "№"  # folds to "no": never part of the number it introduces ("№UA-7781" -> "UA-7781")
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _NUMERIC_DATE = (
@@ -75,8 +75,9 @@ def _patterns(
             r"(?<![\w#])(?P<id>#\d{3,}(?:-\d+)*)(?!\w)|(?<!\w)(?P<sign>no)\s?(?P<num>\d{3,}(?:-\d+)*)(?!\w)"
         ),
         "amount": re.compile(
-            r"(?<![\w.,])(?:(?:" + sym + r")\s?(?:" + _NUMBER + r")(?:,-)?|(?:" + _NUMBER + r")\s?(?:" + sym
-            + r"|,-))"
+            # a written-out symbol before the number may keep its dot ("kr. 499")
+            r"(?<![\w.,])(?:(?:" + sym + r")(?:(?<=\w)\.)?\s?(?:" + _NUMBER + r")(?:,-)?"
+            r"|(?:" + _NUMBER + r")\s?(?:" + sym + r"|,-))"
         ),
         "date_numeric": re.compile(_NUMERIC_DATE),
         "time_before": re.compile(r"(?:" + ("|".join(times) or r"(?!x)x") + r")\s*\Z"),
@@ -200,8 +201,8 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             add("date", m.start(), m.end())
     for m in pats["sign_off"].finditer(folded.text):
         span = _name_after(text, folded.position(m.end())) or _lower_case_name(text, folded.position(m.end()))
-        if span and pats["sign_off"].match(fold_str(text[span[0] : span[1]])):
-            continue  # "Merci.\n\nCordialement,\n...": the second sign-off is no name
+        if span and pats["sign_off"].match(fold_str(text[span[0] :])):
+            continue  # "Merci.\n\nBien à vous,\n...": the second sign-off is no name
         if span and not _overlaps(span, taken):
             facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
             taken.append(span)  # "MfG\nK. Braun" signs a name, not a Braun product

@@ -282,6 +282,11 @@ ORDERS = [
     pytest.param("uk", "Замовлення 5520-Ї досі в дорозі.", ["5520-Ї"], id="uk-cyrillic-suffix"),
     pytest.param("fi", "tilausnumero 4471902:n toimitus on myöhässä", ["4471902"], id="fi-case-ending"),
     pytest.param("en", "Return number 2 of 3 arrived.", [], id="en-return-number-too-short"),
+    pytest.param("fi", "tilausnumerolla 12347 ei löydy mitään", ["12347"], id="fi-word-in-a-case"),
+    pytest.param("fi", "Tilauksessa 77120 oli väärä väri.", ["77120"], id="fi-word-inessive"),
+    pytest.param("pl", "W zamówieniu 55-4410 brakuje kabla.", ["55-4410"], id="pl-word-locative"),
+    pytest.param("en", "ticket # 4521 was closed without an answer", ["4521"], id="en-sign-then-space"),
+    pytest.param("fr", "Le n° de suivi 6A12345678901 ne marche pas.", ["6A12345678901"], id="fr-n-de-suivi"),
 ]
 
 
@@ -309,6 +314,11 @@ def test_dates_in_the_forms_customers_write(lang, text, expected):
 def test_an_amount_in_the_finnish_genitive_keeps_its_word():
     text = "veloitetaan 49,90 euron toimitusmaksu ja 15 €:n alennus puuttuu"
     assert [f.value for f in extract_facts(text, "fi") if f.kind == "amount"] == ["49,90 euron", "15 €"]
+
+
+def test_a_currency_word_before_the_number_keeps_its_dot():
+    text = "Jeg betalte kr. 499 for laderen, og 300 kr. Det var i mars."
+    assert [f.value for f in extract_facts(text, "nb") if f.kind == "amount"] == ["kr. 499", "300 kr"]
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), ORDERS)
@@ -361,6 +371,8 @@ NAMES = [
     pytest.param("ru", "Требую заменить пылесос.\nАндрей Ковалёв", ["Андрей Ковалёв"], id="ru-line-after-sentence"),
     pytest.param("en", "Please sort it out.\nBest Regards", [], id="en-sign-off-is-no-name"),
     pytest.param("ru", "С уважением, Комарова И. П.", ["Комарова И. П."], id="ru-surname-initials"),
+    pytest.param("fr", "Merci.\n\nBien à vous,\nMme Laurent", ["Mme Laurent"], id="fr-second-sign-off-no-name"),
+    pytest.param("fi", "Kiitos.\n\nt. Liisa", ["Liisa"], id="fi-t-dot"),
 ]
 
 
