@@ -2,6 +2,7 @@
 
     .venv/bin/python eval/review_eval.py --split dev          # tune on dev only
     .venv/bin/python eval/review_eval.py --split test --json  # the held-out figures, once
+    .venv/bin/python eval/review_eval.py --data new.jsonl     # a fresh batch, before it joins dev
 
 Data: ``eval/data/replies/<split>.jsonl``, one reply per line with ``id``, ``lang``, ``complaint`` (or null),
 ``reply``, ``quality`` and ``labels`` ({criterion id: true | false | null}).
@@ -31,8 +32,9 @@ from typing import Any
 DATA = Path(__file__).resolve().parent / "data" / "replies"
 
 
-def load_split(split: str, folder: Path = DATA) -> list[dict[str, Any]]:
-    path = folder / f"{split}.jsonl"
+def load_split(split: str, folder: Path = DATA, path: Path | None = None) -> list[dict[str, Any]]:
+    """The replies of ``split`` under ``folder``, or those of the file ``path`` when given."""
+    path = path or folder / f"{split}.jsonl"
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
@@ -257,23 +259,29 @@ def to_markdown(result: dict[str, Any]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="dev", choices=("dev", "test"))
+    parser.add_argument("--data", type=Path, metavar="FILE",
+                        help="replies from this JSONL file (same schema) instead of a split: a fresh batch measured "
+                             "as a held-out check before it joins dev")
     parser.add_argument("--lang", action="append", help="only these languages (repeatable)")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
-    parser.add_argument("--mistakes", action="store_true", help="list every wrong verdict (dev only)")
+    parser.add_argument("--mistakes", action="store_true", help="list every wrong verdict (dev or --data only)")
     parser.add_argument("--tune", action="store_true",
                         help="choose classifier thresholds by 5-fold cross-validation over replies (dev only); "
                              "prints the cross-validated figures and the thresholds for prompts/rubric.yaml")
     args = parser.parse_args(argv)
     if args.tune:
-        if args.split != "dev":
-            parser.error("--tune works on the dev split only: never tune on test")
+        if args.split != "dev" or args.data:
+            parser.error("--tune works on the dev split only: never tune on test or on a held-out batch")
         return _print_tuning(args.lang)
-    result = evaluate(args.split, languages=args.lang)
+    rows = None
+    if args.data:
+        rows = [r for r in load_split(args.split, path=args.data) if not args.lang or r["lang"] in args.lang]
+    result = evaluate(str(args.data) if args.data else args.split, languages=args.lang, rows=rows)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     print(to_markdown(result))
-    if args.mistakes and args.split == "dev":
+    if args.mistakes and (args.split == "dev" or args.data):
         for m in result["mistakes"]:
             print(f"- {m['id']} {m['criterion']}: gold {m['gold']}, predicted {m['predicted']}")
     return 0
