@@ -55,10 +55,10 @@ _HIDDEN = re.compile(
     r"|<([a-z][a-z0-9]*)\b[^>]*(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0)[^>]*>.*?</\1\s*>",
     re.IGNORECASE | re.DOTALL,
 )
-# Visible enclosures an instruction is often packed into: parentheses, a JSON-like object, a code fence. One that
-# holds an instruction is masked whole, fence, brackets and the amount inside included; the sentence around it is
-# judged without it.
-_ENCLOSURE = re.compile(r"```.*?```|\{[^{}]{0,1000}\}|\([^()]{0,1000}\)", re.DOTALL)
+# Visible enclosures an instruction is often packed into: parentheses, brackets, a JSON-like object, a code
+# fence. One that holds an instruction is masked whole, fence, brackets and the amount inside included; the
+# sentence around it is judged without it.
+_ENCLOSURE = re.compile(r"```.*?```|\{[^{}]{0,1000}\}|\([^()]{0,1000}\)|\[[^\[\]]{0,1000}\]", re.DOTALL)
 _CLOSE = {
     "<system>": "</system>",
     "[inst]": "[/inst]",
