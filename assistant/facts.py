@@ -38,6 +38,9 @@ _NUMERIC_DATE = (
 _SHORT_DATE = re.compile(
     r"(?<![\d.,/:-])(?:[12]\d|3[01]|0?[1-9])\.(?:0[1-9]|1[0-2])(?![\d/-]|[.,:]\d)(?!\s?(?:uhr|uur|h)(?!\w))"
 )
+# "28-10" (Dutch, Danish): with a hyphen only when the day is larger than the month, as no range is ("5-7 werkdagen",
+# "10-12 dagen" count up)
+_HYPHEN_DATE = re.compile(r"(?<![\w.,/:-])(?P<day>[12]\d|3[01]|[2-9])-(?P<month>0[1-9]|1[0-2])(?![\w/-]|[.,:]\d)")
 _ORDINAL = r"(?:\.|st|nd|rd|th|er|e|-?го|-е|-?ого)?"
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 # Lower-case words inside a signed name: nobiliary particles, and "and" for couples ("Per og Anne Hansen").
@@ -198,6 +201,9 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             add("date", m.start(), m.end())
     for m in _SHORT_DATE.finditer(folded.text):
         if not pats["time_before"].search(folded.text, max(0, m.start() - 12), m.start()):
+            add("date", m.start(), m.end())
+    for m in _HYPHEN_DATE.finditer(folded.text):
+        if int(m.group("day")) > int(m.group("month")):
             add("date", m.start(), m.end())
     for m in pats["sign_off"].finditer(folded.text):
         span = _name_after(text, folded.position(m.end())) or _lower_case_name(text, folded.position(m.end()))

@@ -303,6 +303,9 @@ DATES = [
     pytest.param("ru", "Курьер приехал в 11.10 и уехал.", [], id="ru-time-v"),
     pytest.param("en", "Firmware 2.10.3 broke it, and the 1.10,5 figure is wrong.", [], id="en-decimals"),
     pytest.param("nb", "Den veier 2.5 kg.", [], id="nb-one-digit-month-is-no-date"),
+    pytest.param("nl", "Hij geeft sinds 28-10 een foutmelding.", ["28-10"], id="nl-hyphen-day-month"),
+    pytest.param("nl", "Levering duurt 5-7 werkdagen, soms 10-12 dagen.", [], id="nl-ranges-are-no-dates"),
+    pytest.param("nl", "Op 3-11 besteld.", [], id="nl-hyphen-day-below-month-is-ambiguous"),
 ]
 
 
