@@ -120,6 +120,7 @@ class Analyzer:
                 mood_bonus[told] = mood_bonus.get(told, 0.0) + self.settings.mood_cue_bonus
         mood, mood_conf = self._classify(self._moods, vectors, mood_bonus, self.settings.mood_min_probability,
                                          fallback="unknown", baseline=self.settings.baseline_mood)
+        mood = self._at_least(mood, [self.resources.config.mood_from_flags.get(f.id) for f in flags])
         return Analysis(topic, topic_conf, mood, mood_conf, flags, facts)
 
     def display_name(self, kind: str, label: str, language: str | None = None) -> str:
@@ -127,6 +128,16 @@ class Analyzer:
         return self.resources.display_name(kind, label, language)
 
     # -- internals ----------------------------------------------------------------------------------------
+
+    def _at_least(self, mood: str, told: list[str | None]) -> str:
+        """``mood``, or the strongest mood a flag tells of when that is stronger (moods are listed in
+        ``prompts/analysis.yaml`` from calmest to most hostile; "unknown" is weaker than all)."""
+        scale = [m.id for m in self.resources.config.moods]
+        rank = {m: i for i, m in enumerate(scale)} | {"unknown": -1}
+        for other in told:
+            if other and rank.get(other, -1) > rank.get(mood, -1):
+                mood = other
+        return mood
 
     def _cue_languages(self, language: str | None) -> tuple[str, ...]:
         """Cues of the complaint's language, its close neighbours and English (code-switching)."""

@@ -156,6 +156,11 @@ MOOD_CASES = [
      "Ärligt talat börjar jag bli trött på det här.", "frustrated"),
     ("fr-calm-facts", "fr", "J'ai commandé une lampe il y a deux semaines. Le suivi ne bouge plus. "
      "Pourriez-vous vérifier, s'il vous plaît ?", "calm"),
+    # writing again about the same thing is frustration, however politely put (mood_from_flags)
+    ("de-repeat-contact", "de", "Guten Tag, ich habe schon zweimal angerufen wegen meiner Rechnung 7781. "
+     "Bitte prüfen Sie die Abbuchung.", "frustrated"),
+    ("en-repeat-contact", "en", "Hello, I already emailed you twice last week about order 4410 and have not heard "
+     "back. Could you check it?", "frustrated"),
 ]
 
 
@@ -284,9 +289,10 @@ def test_fitted_weights_are_cached_and_reused(tmp_path):
     first = Analyzer(_HashEmbedder(), RESOURCES, cache_dir=tmp_path)
     stored = sorted((tmp_path / "analysis").glob("*.npz"))
     assert len(stored) == 2  # topics and moods
-    stamps = [p.stat().st_mtime_ns for p in stored]
+    files = [(p.stat().st_ino, p.read_bytes()) for p in stored]
     second = Analyzer(_HashEmbedder(), RESOURCES, cache_dir=tmp_path)
-    assert [p.stat().st_mtime_ns for p in stored] == stamps  # read back, not refitted
+    # read back, not refitted: a fit would rename a new file in
+    assert [(p.stat().st_ino, p.read_bytes()) for p in stored] == files
     for a, b in ((first._topics, second._topics), (first._moods, second._moods)):
         assert a.ids == b.ids and (a.weights == b.weights).all()
 
