@@ -198,6 +198,11 @@ PRODUCTS = [
     pytest.param("fi", "Tilasin Philips Series 5000 -parranajokoneen.", ["Philips Series 5000"],
                  id="fi-spaced-compound-inflected"),
     pytest.param("fi", "Paketti on Posti -palvelussa jumissa.", [], id="fi-spaced-non-product"),
+    # a capitalised name right after a verb of buying, with no brand listed and no article
+    pytest.param("nb", "Jeg kjøpte Stressless Mayfair i fjor.", ["Stressless Mayfair"], id="nb-after-bought"),
+    pytest.param("nl", "Ik kocht Sonos Era 100 bij jullie.", ["Sonos Era 100"], id="nl-after-bought"),
+    pytest.param("en", "I ordered from Amazon on Monday.", [], id="en-after-ordered-a-shop"),
+    pytest.param("es", "Hice el pedido Nº 408812-B el lunes.", [], id="es-pedido-is-a-noun"),
 ]
 
 
