@@ -381,6 +381,11 @@ NAMES = [
     pytest.param("ru", "С уважением, Комарова И. П.", ["Комарова И. П."], id="ru-surname-initials"),
     pytest.param("fr", "Merci.\n\nBien à vous,\nMme Laurent", ["Mme Laurent"], id="fr-second-sign-off-no-name"),
     pytest.param("fi", "Kiitos.\n\nt. Liisa", ["Liisa"], id="fi-t-dot"),
+    # the formal Russian and Ukrainian opening "Я, <name>, ..." of a written claim
+    pytest.param("ru", "Я, Иванова Мария Петровна, 12 марта купила чайник.", ["Иванова Мария Петровна"],
+                 id="ru-ya-comma"),
+    pytest.param("uk", "Я, Петренко Ольга, замовила пральну машину.", ["Петренко Ольга"], id="uk-ya-comma"),
+    pytest.param("ru", "Я, как постоянный клиент, возмущена.", [], id="ru-ya-comma-no-name"),
 ]
 
 
