@@ -245,6 +245,9 @@ class Reviewer:
             if c.check in ("present", "absent"):
                 found[c.id] = self._find(reply, spans, probs.get(c.id), closeness, c)
         for c in self.rubric.criteria:
+            if c.check == "present":
+                found[c.id] = (self._without_faults(c, reply, found, spans, probs), found[c.id][1])
+        for c in self.rubric.criteria:
             implied = [found[i] for i in c.implied_by if found.get(i, ([], 0.0))[0]]
             if c.id in found and implied:
                 spans, shown = found[c.id]
@@ -275,6 +278,30 @@ class Reviewer:
         evidence = sorted(set(evidence), key=lambda s: (s.start, s.end))
         confidence = max(best, _CUE_CONFIDENCE) if hits else best
         return evidence, confidence
+
+    def _without_faults(self, c: Criterion, reply: str, found: Mapping[str, tuple[list[_Span], float]],
+                        spans: list[_Span], probs: Mapping[str, np.ndarray]) -> list[_Span]:
+        """The evidence of ``c`` less what lies in a sentence found to be a fault that reads more as that fault
+        than as ``c`` (a cue of ``c`` counts as sure): a problem named only to deny it is not acknowledged ("the
+        smell cannot have come from the room"). Faults whose examples may show ``c`` (their ``overlaps``: an
+        overpromise still names a next step) are not weighed."""
+        def sentence(span: _Span) -> int | None:
+            return next((i for i, s in enumerate(spans) if s.start <= span.start < s.end), None)
+
+        def prob(cid: str, i: int | None) -> float:
+            return float(probs[cid][i]) if i is not None and cid in probs else 0.0
+
+        faults = [f for f in self.rubric.criteria if f.check == "absent" and c.id not in f.overlaps]
+        kept = []
+        for ev in found[c.id][0]:
+            i = sentence(ev)
+            text = reply[spans[i].start:spans[i].end] if i is not None else ""
+            own = _CUE_CONFIDENCE if any(cue.search(text) for cue in self._cues[c.id]) else prob(c.id, i)
+            if not any(prob(f.id, i) > own and any(o.start < ev.end and ev.start < o.end
+                                                             for o in found.get(f.id, ([], 0.0))[0])
+                       for f in faults):
+                kept.append(ev)
+        return kept
 
     def _verdict(self, c: Criterion, reply: str, found: Mapping[str, tuple[list[_Span], float]],
                  complaint: str | None, reply_lang: str | None) -> CriterionResult:

@@ -218,6 +218,35 @@ def test_follow_up_and_prevention_are_recognised_in_other_words(reviewer, lang, 
     assert verdicts(prevention)["prevent_recurrence"] is True
     assert verdicts(neither) == {"follow_up": False, "prevent_recurrence": False}
 
+# A sentence that names the problem only to dispute it reads as arguing, not as acknowledging (eval/README.md:
+# "the problem named only to deny it"); the same problem restated and owned is still acknowledged.
+DENIALS = [
+    pytest.param("en", "Hello,\n\nWe only received two emails from you about the broken fridge, not four as you "
+                 "say.\n\nCustomer Service", id="en-emails"),
+    pytest.param("en", "Hello,\n\nThe delay on your train was 40 minutes, not three hours as you claim.\n\n"
+                 "Customer Service", id="en-delay"),
+    pytest.param("nb", "Hei,\n\nForsinkelsen på toget ditt var 40 minutter, ikke tre timer som du påstår.\n\n"
+                 "Kundeservice", id="nb-delay"),
+    pytest.param("sv", "Hej,\n\nFörseningen på ditt tåg var 40 minuter, inte tre timmar som du påstår.\n\n"
+                 "Kundtjänst", id="sv-delay"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "reply"), DENIALS)
+def test_a_problem_named_only_to_deny_it_is_not_acknowledged(reviewer, lang, reply):
+    card = reviewer.review(reply, language=lang)
+    assert card.criterion("argues_with_customer").passed is False
+    assert card.criterion("acknowledges_problem").passed is False
+
+
+@pytest.mark.slow
+def test_a_problem_restated_and_owned_is_acknowledged(reviewer):
+    reply = ("Hei Anna,\n\nJeg ser at pakken fra ordre 4471 fortsatt ikke har kommet fram, to uker etter at du "
+             "bestilte. Jeg har bedt transportøren spore den i dag.\n\nHilsen Tom")
+    assert reviewer.review(reply, language="nb").criterion("acknowledges_problem").passed is True
+
+
 @pytest.mark.slow
 def test_empathy_must_come_before_the_apology(reviewer):
     empathy_first = ("Hei Kari,\n\njeg skjønner godt at dette er frustrerende for deg. Jeg beklager at pakken "
