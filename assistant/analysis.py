@@ -81,17 +81,28 @@ class Analyzer:
 
     # -- public -------------------------------------------------------------------------------------------
 
-    def analyze(self, text: str, language: str | None = None) -> Analysis:
+    def mask(self, text: str, embedder: RememberingEmbedder | None = None) -> str:
+        """``text`` (its first ``MAX_CHARS`` characters) with instruction-like parts blanked out, offsets kept.
+
+        A draft reads the complaint only through this, for every stage (language, passages, analysis), so that an
+        instruction in it steers none of them. Pass the same ``embedder`` to :meth:`analyze` afterwards and the
+        sentences the guard embedded are not embedded again.
+        """
+        return mask_injections(text[:MAX_CHARS], self.resources, self._injections, embedder or self.embedder)
+
+    def analyze(self, text: str, language: str | None = None, *,
+                embedder: RememberingEmbedder | None = None) -> Analysis:
         """Topic, mood, flags and facts of one complaint in ``language`` (None: any language's cues apply)."""
-        original = text[:MAX_CHARS]
         # Instructions hidden in the complaint are data: blank them out (offsets stay valid) before measuring.
         # The guard embeds the sentences its rules leave; kept, they are not embedded again below.
-        embedder = RememberingEmbedder(self.embedder)
-        text = mask_injections(original, self.resources, self._injections, embedder)
+        embedder = embedder or RememberingEmbedder(self.embedder)
+        text = self.mask(text, embedder)
+        if not any(c.isalpha() for c in text):  # nothing but instructions (or no words): nothing to classify
+            return Analysis("other", 0.0, "unknown", 0.0, (), find_facts(text, self.resources, language))
         folded = fold(text)
         cue_langs = self._cue_languages(language)
         sentences = split_sentences(text)[:24]
-        units = [" ".join(text.split()) or original.strip()] + sentences
+        units = [" ".join(text.split())] + sentences
         vectors = embedder.embed_queries(units)
         # A topic cue inside a remedy demand ("refund the difference") names what is wanted, not what went wrong.
         # When every sentence reads as a demand or an outburst ("You idiots, the parcel never came"), the cues of

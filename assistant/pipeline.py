@@ -22,6 +22,7 @@ from .corpus import SUFFIXES, Corpus, combine_corpora, load_corpus
 from .drafting import CitationChooser, compose_draft, passages_for, phrasebank_languages, section_intents
 from .embedding import CachedEmbedder, Embedder, load_embedder
 from .errors import InputError
+from .guard import RememberingEmbedder
 from .inputs import check_text
 from .language import LanguageDetector
 from .resources import normalize_language
@@ -174,8 +175,10 @@ class Assistant:
     def analyze(self, text: str | bytes, language: str | None = None):
         """Topic, mood, flags and verbatim facts of a complaint."""
         text = self.check(text)
-        lang = normalize_language(language) if language else self.detector.detect(text).language
-        return self.analyzer.analyze(text, lang)
+        remember = RememberingEmbedder(self.analyzer.embedder)
+        masked = self.analyzer.mask(text, remember)
+        lang = normalize_language(language) if language else self.detector.detect(masked).language
+        return self.analyzer.analyze(masked, lang, embedder=remember)
 
     def draft(
         self,
@@ -190,18 +193,22 @@ class Assistant:
     ) -> Draft:
         """Draft a reply in the customer's language (or ``language``), cited, glossed and pre-send checked."""
         text = self.check(text, what="complaint")
-        detected = self.detector.detect(text)
+        # Every stage reads the complaint with its instructions blanked out: an instruction in another language
+        # must not choose the reply's language, nor its words the passages (the guard's vectors are reused).
+        remember = RememberingEmbedder(self.analyzer.embedder)
+        masked = self.analyzer.mask(text, remember)
+        detected = self.detector.detect(masked)
         requested = normalize_language(language) if language else detected.language
         banks = phrasebank_languages()
         reply_language, is_fallback = requested, False
         if reply_language not in banks:
             reply_language, is_fallback = normalize_language(self.config.fallback_language), True
-        passages = self.retriever.retrieve(text, k=self.config.retrieve_k, language=requested)
-        analysis = self.analyzer.analyze(text, requested)
+        passages = self.retriever.retrieve(masked, k=self.config.retrieve_k, language=requested)
+        analysis = self.analyzer.analyze(masked, requested, embedder=remember)
         chosen = self.cite(passages)
         gloss_language = normalize_language(agent_language or self.config.agent_language)
         draft = compose_draft(
-            text,
+            masked,
             language=reply_language,
             analysis=analysis,
             passages=passages,
@@ -214,7 +221,7 @@ class Assistant:
             is_fallback=is_fallback,
             gloss_language=gloss_language if gloss_language != reply_language and gloss_language in banks else None,
         )
-        review = self.reviewer.review(draft.text, complaint=None if is_fallback else text, language=reply_language)
+        review = self.reviewer.review(draft.text, complaint=None if is_fallback else masked, language=reply_language)
         return dataclasses.replace(draft, review=review)
 
     def review(
