@@ -62,6 +62,7 @@ class FactData(Strict):
     reference_words: tuple[str, ...] = ()  # words introducing an order/case/reference number
     reference_links: tuple[str, ...] = ()  # words between such a word and its number: "is", "er", "est"
     months: tuple[tuple[str, ...], ...] = ()  # 12 entries, each the forms of that month's name
+    weekdays: tuple[str, ...] = ()  # the days' names (and their forms "в пятницу"): no product
     sign_offs: tuple[str, ...] = ()  # closing phrases that precede the customer's name
     name_intros: tuple[str, ...] = ()  # phrases that introduce the customer's name: "my name is", "меня зовут"
     mail_footers: tuple[str, ...] = ()  # a mail app's line under the message: "Sent from my" (names no fact)

@@ -291,10 +291,11 @@ def _lead_pattern(resources: AnalysisResources, language: str | None) -> re.Patt
 
 @functools.lru_cache(maxsize=4)
 def _stop_words(resources: AnalysisResources) -> tuple[frozenset[str], frozenset[str]]:
-    """Names that are no product, and words that never start one (leads, months), both folded."""
+    """Names that are no product, and words that never start one (leads, months, weekdays), both folded."""
     names = frozenset(fold_str(n) for n in resources.config.non_products)
     words = {fold_str(w) for lang in resources.languages.values() for w in lang.facts.product_leads}
     words |= {fold_str(f) for lang in resources.languages.values() for m in lang.facts.months for f in m}
+    words |= {fold_str(d) for lang in resources.languages.values() for d in lang.facts.weekdays}
     return names, frozenset(words)
 
 

@@ -203,6 +203,10 @@ PRODUCTS = [
     pytest.param("nl", "Ik kocht Sonos Era 100 bij jullie.", ["Sonos Era 100"], id="nl-after-bought"),
     pytest.param("en", "I ordered from Amazon on Monday.", [], id="en-after-ordered-a-shop"),
     pytest.param("es", "Hice el pedido Nº 408812-B el lunes.", [], id="es-pedido-is-a-noun"),
+    # a day's name written with a capital after a verb of buying is no product, in any language (weekdays)
+    pytest.param("fr", "J'ai commandé Lundi une bouilloire Tefal Loft.", ["Tefal Loft"], id="fr-weekday"),
+    pytest.param("nb", "Jeg bestilte Fredag en Philips Airfryer XXL.", ["Philips Airfryer XXL"], id="nb-weekday"),
+    pytest.param("en", "I ordered Friday and nothing came.", [], id="en-weekday"),
 ]
 
 
