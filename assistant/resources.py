@@ -79,6 +79,9 @@ class Language(Strict):
     stemmer: str | None = None  # PyStemmer algorithm name, e.g. "norwegian"
     stopwords: str | None = None  # the stop-words package's list name, e.g. "norwegian"
     markers: tuple[str, ...] = ()  # words frequent in this language and rare in its close neighbours
+    # regular expressions over the lower-cased text, each match counting as a marker word: constructions typical of
+    # this language among its neighbours (Norwegian "pakken min", where Danish writes "min pakke")
+    patterns: tuple[str, ...] = ()
     neighbours: tuple[str, ...] = ()  # codes of languages easily confused with this one
     endings: tuple[str, ...] = ()  # word endings typical of this language among its neighbours, e.g. "leg"
     letters: str = ""  # letters this language uses and its neighbours do not, e.g. "іїєґ" for uk

@@ -68,6 +68,10 @@ def test_every_supported_language_is_covered():
 
 # Near-identical complaints in close neighbours: the marker words and letters must decide.
 HARD_PAIRS = [
+    # the possessive after a definite noun is Norwegian (patterns in prompts/languages); Danish puts it first
+    pytest.param("nb", "Pakken min har ikke kommet, ordre 77120.", id="nb-pakken-min"),
+    pytest.param("nb", "Ingen svarer på telefonen deres.", id="nb-telefonen-deres"),
+    pytest.param("da", "Min pakke er ikke kommet frem, ordre 77120.", id="da-min-pakke"),
     pytest.param("nb", "Hva skjer med pengene mine? Jeg venter fortsatt.", id="nb-vs-nn-da"),
     pytest.param("nn", "Kva skjer med pengane mine? Eg ventar framleis.", id="nn-vs-nb"),
     pytest.param("da", "Hvad sker der med mine penge? Jeg venter stadig.", id="da-vs-nb"),
@@ -159,6 +163,14 @@ def test_cannot_tell(detector, text):
 )
 def test_names_rule_leaves_ordinary_short_text_alone(detector, expected, text):
     assert detector.detect(text).language == expected
+
+
+def test_patterns_count_as_marker_words(detector):
+    evidence = detector.evidence("Pakken min har ikke kommet, og boka mi er borte.")
+    without = detector.evidence("Min pakken har ikke kommet, og mi boka er borte.")  # the same words
+    assert evidence.markers["nb"] - without.markers["nb"] == 2  # "pakken min" and "boka mi"
+    assert evidence.markers["nn"] - without.markers["nn"] == 2
+    assert evidence.markers["da"] == without.markers["da"]
 
 
 def test_cannot_tell_still_lists_the_candidates(detector):
