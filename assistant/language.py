@@ -57,7 +57,7 @@ class DetectorSettings:
     letter_weight: float = 2.5  # log-odds per word with a letter only this language uses among its neighbours
     lexicon_weight: float = 2.0  # log-odds per word that this language's dictionary accepts and a neighbour's not
     min_letters: int = 4  # fewer letters than this: cannot tell
-    # A short text whose every word is written as a name ("iPhone", "Netflix Spotify", "Bergen") tells no
+    # A short text whose every word is written as a name ("iPhone", "Netflix Spotify", "Oslo Bergen") tells no
     # language, however sure the detectors are: cannot tell up to this many words.
     max_name_words: int = 3
     # a top probability below this: cannot tell. At 0.35 it only caught "iPhone" (0.33 Danish), which the names rule
