@@ -189,6 +189,7 @@ PRODUCTS = [
                  id="fr-letter-hyphen-decimal"),
     pytest.param("nl", "Mijn Philips 5400 Series EP5447/90 lekt.", ["Philips 5400 Series EP5447/90"], id="nl-slash"),
     pytest.param("de", "Der Siemens EQ.6 kam ohne Wassertank.", ["Siemens EQ.6"], id="de-model-dot"),
+    pytest.param("de", "Der Kaffeevollautomat Siemens EQ.500 mahlt nicht.", ["Siemens EQ.500"], id="de-model-dot-3"),
     pytest.param("nb", "Jeg returnerte et par Hoka Clifton 9 i går.", ["Hoka Clifton 9"], id="nb-et-par"),
     pytest.param("en", "I bought a pair of Salewa Wildfire 2 and the sole came off.", ["Salewa Wildfire 2"],
                  id="en-pair-of"),
@@ -247,6 +248,8 @@ def test_no_listed_non_product_is_a_product():
 # Order, case and reference numbers in the forms customers write them: after "is"/"er"/"est", a dash, "met
 # nummer"; codes of letters and digits; never a number that is an amount.
 ORDERS = [
+    # a code that starts with a country's letters is one code: "NO" is no "number" link here ("order no. 5" is)
+    pytest.param("nn", "Eg bestilte 14. mars, ordrenummer NO77812, men fekk ingenting.", ["NO77812"], id="nn-country"),
     pytest.param("de", "Meine Bestellung Nr. 12345678 ist nicht angekommen.", ["12345678"], id="de-1"),
     pytest.param("en", "My order ID: A7B2C9 still shows as processing.", ["A7B2C9"], id="en-1"),
     pytest.param("en", "I opened ticket #A-5521 last week.", ["#A-5521"], id="en-2"),
