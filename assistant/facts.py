@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from .analysis_data import AnalysisResources, load_analysis_resources
 from .guard import mask_injections
+from .products import common_words, find_products
 from .textmatch import Folded, cue_pattern, fold, fold_str
 from .types import Fact
 
@@ -69,14 +70,15 @@ def _patterns(
     footers = sorted({cue_pattern(w) for lang in langs for w in lang.facts.mail_footers}, key=len, reverse=True)
     times = sorted({cue_pattern(w) for lang in langs for w in lang.facts.time_words}, key=len, reverse=True)
     # A link word ends before a space, "#" or ":", or with a sign of its own ("no.", "n°"); "NO77812" is a code whole.
-    connector = r"(?:\s*(?:" + "|".join([*links, _LINKS]) + r")(?:(?<=[^\w\s])|(?=[\s#:])))*\s*:?\s*"
+    # The number may stand in brackets after its word ("factura (FV-2025-118)").
+    connector = r"(?:\s*(?:" + "|".join([*links, _LINKS]) + r")(?:(?<=[^\w\s])|(?=[\s#:])))*\s*[:(]?\s*"
     return {
         "reference": re.compile(  # not "the order is 300 kr": a number before a currency is an amount
             "(?:" + ("|".join(words) or r"(?!x)x") + ")" + connector + r"(?P<id>" + _ID + r")(?![\w])"
             r"(?!\s?(?:" + sym + r"))"
         ),
         "hash": re.compile(
-            r"(?<![\w#])(?P<id>#\d{3,}(?:-\d+)*)(?!\w)|(?<!\w)(?P<sign>no)\s?(?P<num>\d{3,}(?:-\d+)*)(?!\w)"
+            r"(?<![\w#])(?P<id>#\d{3,}(?:-\d+)*)(?!\w)|(?<!\w)(?P<sign>no)\s?(?P<num>\d{3,}(?:[-/]\d+)*)(?!\w)"
         ),
         "amount": re.compile(
             # a written-out symbol before the number may keep its dot ("kr. 499")
@@ -141,15 +143,19 @@ def _name_after(text: str, start: int, *, ends_text: bool = True) -> tuple[int, 
     return start, end
 
 
-def _lower_case_name(text: str, start: int) -> tuple[int, int] | None:
+def _lower_case_name(text: str, start: int, common: frozenset[str]) -> tuple[int, int] | None:
     """A name signed in lower case on a line of its own under the sign-off ("cheers\nbecky", "Terveisin\nmatti
-    virtanen"): one to three words and nothing else on the line, ending the text."""
-    if "\n" not in text[max(0, start - 3) : start]:
-        return None  # on the sign-off's own line a lower-case word is more of the sentence
+    virtanen"): one to three words and nothing else on the line, ending the text. On the sign-off's own line
+    ("mvh kari") the words must end the text and be no ordinary words, which would be more of the sentence
+    ("takk for hjelpen")."""
     line_end = text.find("\n", start)
     line_end = len(text) if line_end == -1 else line_end
     words = text[start:line_end].split()
     if not 1 <= len(words) <= 3 or not all(_WORD_RE.fullmatch(w) and len(w) > 1 for w in words):
+        return None
+    if "\n" not in text[max(0, start - 3) : start] and (
+        text[line_end:].strip() or any(fold_str(w) in common for w in words)
+    ):
         return None
     if _PARTICLE_RE.fullmatch(words[0]) or not _is_contact_block(text[line_end:]):
         return None
@@ -207,7 +213,8 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         if int(m.group("day")) > int(m.group("month")):
             add("date", m.start(), m.end())
     for m in pats["sign_off"].finditer(folded.text):
-        span = _name_after(text, folded.position(m.end())) or _lower_case_name(text, folded.position(m.end()))
+        at = folded.position(m.end())
+        span = _name_after(text, at) or _lower_case_name(text, at, common_words(resources))
         if span and pats["sign_off"].match(fold_str(text[span[0] :])):
             continue  # "Merci.\n\nBien à vous,\n...": the second sign-off is no name
         if span and not _overlaps(span, taken):
@@ -218,7 +225,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         if span and not _overlaps(span, taken) and not any(f.kind == "customer_name" for f in facts):
             facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
             taken.append(span)
-    for start, full in _products(text, resources, language):
+    for start, full in find_products(text, resources, language):
         end = min([full, *(s for s, e in taken if start < s < full)])  # "Philips Airfryer XXL 28. oktober"
         end = start + len(text[start:end].rstrip(" ,.:;-"))
         if end < full and len(text[start:end].split()) < 2:
@@ -227,144 +234,31 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             facts.append(Fact("product", text[start:end], start, end))
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
-        name = _closing_name(text, pats["sign_off"])
+        name = _closing_name(text, pats["sign_off"], common_words(resources))
         if name and not _overlaps(name, taken):
             facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
 
 
-# Products: a named product, as written -- never a generic noun ("the parcel", "my jacket"). Found where a name
-# is unmistakable: a brand-and-model in parentheses ("(Samsung RB38)"); a listed brand and the model words after
-# it ("Tefal Ingenio", "iPhone 15 Pro"); a capitalised or camel-case brand followed by a model code ("Sony
-# WF-1000XM5", "MacBook Air"); a capitalised name right after a word such as "a", "my", "en", "min"
-# (``product_leads``: "a Vitamix", "min Stokke Tripp Trapp"); a Latin-script name amid Cyrillic ("чайник
-# Redmond"). Carriers, shops and payment services (``non_products``) are left out.
-_CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
-_PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
-# A model code, with a variant after a slash ("EP5447/90") or a "+" ("S23+")
-_MODEL = (
-    r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*(?:/\d{1,3})?\+?|[A-Za-z]+-?\d[\w-]*(?:/\d{1,3})?\+?|[A-Z][a-z]+[A-Z]\w*"
-    r"|i[A-Z]\w*)"
-)
-_BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
-# "6" in "Serie 6", "11.60" in "Flex 11.60"; not "1 299" or "12.05.2024" (a date found first ends the name anyway)
-_SHORT_NUMBER = r"\d{1,4}(?:\.\d{1,2})?(?![\w.,:/-]?\d)"
-_FOLLOWERS = r"{0,4}"  # words after a brand: "Bang & Olufsen Beosound A1 2nd Gen"
-_FOLLOWER = (  # a model word, a capitalised word ("X-Force"), a short number, or a letter before one ("Jøtul F 305")
-    r"(?:[A-Z]{1,3}\.\d{1,4}(?!\d)|" + _MODEL + r"|(?:[A-ZÀ-Þ][\w'’]*\w|[A-Z](?=-))(?:-[A-Za-z\d][\w'’]*)*|"
-    + _SHORT_NUMBER + r"|[A-Z](?=[ ]\d))"  # "EQ.6", "EQ.500" first: "EQ" alone would do
-)
-_BRAND_MODEL = re.compile(
-    r"(?<![\w-])(" + _BRAND + r"(?:[ ]" + _BRAND + r")?[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
-    r"|(?<![\w-])((?:[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)(?:[ ](?:[A-Z]\w+|\d+\b)){1,2})"
-)
-# A name: a capitalised, camel-case or model-code word, then up to three more such words or short numbers.
-_WORD = r"[A-ZÀ-Þ][\w'’]*\w(?:-[A-Z\d][\w'’]*)*"  # "Vitamix", "Wi-Fi", "X-Force"
-_NAME = r"(?:" + _WORD + r"|[a-z]+[A-Z][\w-]*|" + _MODEL + r")(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r"(?!\w)"
-_LATIN_NAME = re.compile(r"(?<![\w@./-])(?:[A-Z][\w'’-]*[\w]|[a-z]+[A-Z]\w*)(?:[ ]" + _FOLLOWER + r"){0,3}(?![\w@])")
-# A name before a spaced compound tail, as Finnish writes a brand and model with a common noun ("Moccamaster KBG
-# Select -kahvinkeitin"): the space before the hyphen marks all before it as one name.
-_SPACED_COMPOUND = re.compile(
-    r"(?<![\w-])(" + _WORD + r"(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r")(?=[ ]-[^\W\d_A-ZÀ-ÞА-ЯЁ]{3,})"
-)
-_COMPOUND_TAIL = re.compile(r"-([^\W\d_A-ZÀ-ÞА-ЯЁ][^\W\d_]{2,})")
 
-
-@functools.lru_cache(maxsize=4)
-def _brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
-    brands = sorted(resources.config.brands, key=len, reverse=True)
-    if not brands:
-        return None
-    names = "|".join(re.escape(b) for b in brands)
-    return re.compile(r"(?<![\w-])(?:" + names + r")(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r"(?!\w)")
-
-
-@functools.lru_cache(maxsize=32)
-def _lead_pattern(resources: AnalysisResources, language: str | None) -> re.Pattern[str] | None:
-    # Only the complaint's own language: "a" and "en" are articles in one language and prepositions in another.
-    facts = resources.languages[language].facts if language in resources.languages else None
-    if facts is None or facts.nouns_capitalised or not facts.product_leads:
-        return None
-    leads = set(facts.product_leads)
-    words = "|".join(re.escape(w) for w in sorted(leads, key=len, reverse=True))
-    return re.compile(r"(?<!\w)(?i:" + words + r")[ ]+(" + _NAME + r")")
-
-
-@functools.lru_cache(maxsize=4)
-def _stop_words(resources: AnalysisResources) -> tuple[frozenset[str], frozenset[str]]:
-    """Names that are no product, and words that never start one (leads, months, weekdays), both folded."""
-    names = frozenset(fold_str(n) for n in resources.config.non_products)
-    words = {fold_str(w) for lang in resources.languages.values() for w in lang.facts.product_leads}
-    words |= {fold_str(f) for lang in resources.languages.values() for m in lang.facts.months for f in m}
-    words |= {fold_str(d) for lang in resources.languages.values() for d in lang.facts.weekdays}
-    return names, frozenset(words)
-
-
-def _clean(text: str, span: tuple[int, int], resources: AnalysisResources,
-           endings: tuple[str, ...]) -> tuple[int, int] | None:
-    """``span`` without a leading lead word ("My AirPods Pro"), with a compound tail ("Miele-vaatwasser")
-    unless inflected, or None when what is left names no product."""
-    names, words = _stop_words(resources)
-    start, end = span
-    while True:
-        m = re.match(r"(\S+)[ ]+", text[start:end])
-        if not m or fold_str(m.group(1)) not in words:
-            break
-        start += m.end()
-    value = fold_str(text[start:end])
-    if not value or all(w in names | words for w in value.split()) or value in names:
-        return None
-    tail = _COMPOUND_TAIL.match(text, end)
-    if tail and not text[end - 1].isdigit() and not tail.group(1).casefold().endswith(endings):
-        end = tail.end()
-    return start, end
-
-
-_SENTENCE_START = re.compile(r"(?:\A|[.!?…:\n])[\s«\"“(]*\Z")  # nothing but a sentence start before
-
-
-def _is_shouted(word: str) -> bool:
-    """A word in capitals that is no brand abbreviation ("a HUGE mistake", not "an LG")."""
-    return word.isupper() and len(word) > 4
-
-
-def _products(text: str, resources: AnalysisResources, language: str | None) -> list[tuple[int, int]]:
-    spans = [m.span(1) for m in _PAREN_PRODUCT.finditer(text)]
-    brand = _brand_pattern(resources)
-    if brand is not None:
-        spans.extend(m.span() for m in brand.finditer(text))
-    for m in _BRAND_MODEL.finditer(text):
-        spans.append(m.span(1 if m.group(1) else 2))
-    spans.extend(m.span(1) for m in _SPACED_COMPOUND.finditer(text))
-    letters = [c for c in text if c.isalpha()]
-    if sum(c.isupper() for c in letters) > len(letters) / 2:
-        letters = []  # shouted text: a capital letter tells nothing of a name
-    lead = _lead_pattern(resources, language)
-    if lead is not None and letters:
-        spans.extend(m.span(1) for m in lead.finditer(text) if not _is_shouted(m.group(1).split()[0]))
-    if sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters) / 2:  # Latin names amid Cyrillic
-        spans.extend(m.span() for m in _LATIN_NAME.finditer(text) if not _SENTENCE_START.search(text, 0, m.start()))
-    lang = resources.languages.get(language or "")
-    endings = tuple(e.casefold() for e in lang.facts.inflected_endings) if lang else ()
-    cleaned = (_clean(text, span, resources, endings) for span in spans)
-    return [span for span in cleaned if span]
-
-
-_CLOSING_NAME = re.compile(
-    r"(?:\n[ \t]*\n[ \t]*|(?:\A|\n)[ \t]*(?P<dash>[-–—]{1,2})[ \t]*\n?[ \t]*|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*))"
-    r"(?P<name>(?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){0,2})[ \t]*\Z"
+_CLOSING_NAME = re.compile(  # "-- Kari", "/Kari"; initials before the surname ("И. П. Комарова")
+    r"(?:\n[ \t]*\n[ \t]*|(?:\A|\n)[ \t]*(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*))"
+    r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){0,2})[ \t]*\Z"
 )
 
 
-def _closing_name(text: str, sign_off: re.Pattern[str]) -> tuple[int, int] | None:
+def _closing_name(text: str, sign_off: re.Pattern[str], common: frozenset[str]) -> tuple[int, int] | None:
     """A name standing alone on the last line, after a blank line ("\n\nKari Nordmann"), a dash ("-- Kari") or
     a line that ends a sentence ("... вернуть деньги.\nАндрей Ковалёв"), with no sign-off phrase before it; one
-    word is a name only after the dash, and a sign-off is no name ("Best Regards")."""
+    word is a name after the dash, or when it is no ordinary word ("\n\nKari", not "\n\nHjelp"), and a
+    sign-off is no name ("Best Regards")."""
     m = _CLOSING_NAME.search(text.rstrip())
     if not m:
         return None
     words = m.group("name").split()
-    if (len(words) < 2 and not m.group("dash")) or not all(w[0].isupper() and not w.isupper() for w in words):
+    if len(words) < 2 and not m.group("dash") and fold_str(words[0]) in common:
+        return None
+    if not all(w[0].isupper() and not (w.isupper() and len(w.rstrip(".")) > 1) for w in words):
         return None
     if sign_off.match(fold_str(m.group("name"))):
         return None

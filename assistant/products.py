@@ -1,0 +1,186 @@
+"""Named products in a complaint: brand and/or model as written ("Philips Airfryer XXL", "LG F2J3WS2W").
+
+A part of fact extraction (``facts.py``): spans only; the caller decides what overlaps a date or a name.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .analysis_data import AnalysisResources
+from .textmatch import fold_str
+
+# Products: a named product, as written -- never a generic noun ("the parcel", "my jacket"). Found where a name
+# is unmistakable: a brand-and-model in parentheses ("(Samsung RB38)"); a listed brand and the model words after
+# it ("Tefal Ingenio", "iPhone 15 Pro"); a capitalised or camel-case brand followed by a model code ("Sony
+# WF-1000XM5", "MacBook Air"); a capitalised name right after a word such as "a", "my", "en", "min"
+# (``product_leads``: "a Vitamix", "min Stokke Tripp Trapp"); a Latin-script name amid Cyrillic ("чайник
+# Redmond"). Carriers, shops and payment services (``non_products``) are left out.
+_CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
+_PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
+# A model code, with dotted parts ("ECAM22.110.B"), a variant after a slash ("EP5447/90") or a "+" ("S23+")
+_MODEL = (
+    r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*(?:/\d{1,3})?\+?|[A-Za-z]+-?\d[\w-]*(?:\.[A-Za-z\d]+)*(?:/\d{1,3})?\+?"
+    r"|[A-Z][a-z]+[A-Z]\w*"
+    r"|i[A-Z]\w*)"
+)
+_BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
+# "6" in "Serie 6", "11.60" in "Flex 11.60"; not "1 299" or "12.05.2024" (a date found first ends the name anyway)
+_SHORT_NUMBER = r"\d{1,4}(?:\.\d{1,2})?(?![\w.,:/-]?\d)"
+_FOLLOWERS = r"{0,4}"  # words after a brand: "Bang & Olufsen Beosound A1 2nd Gen"
+_FOLLOWER = (  # a model word, a capitalised word ("X-Force"), a short number, or a letter before one ("Jøtul F 305")
+    r"(?:[A-Z]{1,3}\.\d{1,4}(?!\d)|" + _MODEL + r"|(?:[A-ZÀ-Þ][\w'’]*\w|[A-Z](?=-))(?:-[A-Za-z\d][\w'’]*)*|"
+    + _SHORT_NUMBER + r"|[A-Z](?=[ ]\d))"  # "EQ.6", "EQ.500" first: "EQ" alone would do
+)
+_BRAND_MODEL = re.compile(
+    r"(?<![\w-])(" + _BRAND + r"(?:[ ]" + _BRAND + r")?[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
+    r"|(?<![\w-])((?:[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)(?:[ ](?:[A-Z]\w+|\d+\b)){1,2})"
+)
+# A name: a capitalised, camel-case or model-code word, then up to three more such words or short numbers.
+_WORD = r"[A-ZÀ-Þ][\w'’]*\w(?:-[A-Z\d][\w'’]*)*"  # "Vitamix", "Wi-Fi", "X-Force"
+_NAME = r"(?:" + _WORD + r"|[a-z]+[A-Z][\w-]*|" + _MODEL + r")(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r"(?!\w)"
+_LATIN_NAME = re.compile(  # amid Cyrillic any Latin word is a name's: "dreame L20 Ultra", "jbl tune 520bt"
+    r"(?<![\w@./-])(?:(?:[a-z][a-z'’-]+[ ])?(?:[A-Z][\w'’-]*[\w]|[a-z]+[A-Z]\w*)(?:[ ]" + _FOLLOWER + r"){0,3}"
+    r"|[a-z][a-z'’-]+(?:[ ][a-z][a-z'’-]*){0,2}[ ](?=[a-z\d-]*\d)[a-z\d][\w+-]*)(?![\w@])"
+)
+# A name before a spaced compound tail, as Finnish writes a brand and model with a common noun ("Moccamaster KBG
+# Select -kahvinkeitin"): the space before the hyphen marks all before it as one name.
+_SPACED_COMPOUND = re.compile(
+    r"(?<![\w-])(" + _WORD + r"(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r")(?=[ ]-[^\W\d_A-ZÀ-ÞА-ЯЁ]{3,})"
+)
+_COMPOUND_TAIL = re.compile(r"-([^\W\d_A-ZÀ-ÞА-ЯЁ][^\W\d_]{2,})")
+# A name in quotes after the noun it names ("sofaen «Fjord 2-seter»", "ліжко «Мрія-3»", "Ecksofa „Oslo L-Form“"):
+# capitalised, and shaped like a model (a digit or a hyphen), or two capitalised words.
+_QUOTED = re.compile(r"(?<=\w[ ])[«\"“„”]([A-ZÀ-ÞА-ЯЁІЇЄ][^«»\"“”„\n]{0,38}[^\s«»\"“”„])[»\"”“]")
+_QUOTED_SHAPE = re.compile(r".*[\d-]|[A-ZÀ-ÞА-ЯЁІЇЄ]\S*[ ][A-ZÀ-ÞА-ЯЁІЇЄ]")
+# After a name: words that go on naming the model in every market, whatever the case ("EQ.6 plus s300",
+# "iphone 14 pro max"); a model code ("s300", "j7+"); or one capital letter ("Xbox Series X"), though not "I",
+# a pronoun in English and Danish ("the Qrevo S I bought", "kan I sende").
+_TIERS = r"plus|pro|max|ultra|mini|lite"
+_MORE = re.compile(
+    r"[ ](?:(?i:" + _TIERS + r")(?![\w-])|(?=[a-z\d]*\d)(?=\d*[a-z])[a-z\d]{2,}\+?(?![\w-])|[A-HJ-Z](?![\w'’-]))"
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
+    brands = sorted(resources.config.brands, key=len, reverse=True)
+    if not brands:
+        return None
+    names = "|".join(re.escape(b) for b in brands)
+    return re.compile(r"(?<![\w-])(?:" + names + r")(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r"(?!\w)")
+
+
+@functools.lru_cache(maxsize=4)
+def _lower_brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
+    """A listed brand written in lower case ("iphone 14", "samsung galaxy a54"): a name only with a model code
+    after it, at most two words on, of two characters or more ("dyson v15", not "polar 2")."""
+    brands = sorted({b.lower() for b in resources.config.brands if not b.islower()}, key=len, reverse=True)
+    if not brands:
+        return None
+    names = "|".join(re.escape(b) for b in brands)
+    return re.compile(r"(?<![\w-])(?:" + names + r")(?:[ ][a-z]+){0,2}[ ](?=[a-z]*\d)[a-z]*\d[a-z\d]*\+?(?![\w-])")
+
+
+@functools.lru_cache(maxsize=4)
+def common_words(resources: AnalysisResources) -> frozenset[str]:
+    """Folded words of every language's example sentences and cues: ordinary words, so no name ("Error 14",
+    «Under transport») and no signed name ("takk for hjelpen")."""
+    texts: list[str] = []
+    for lang in resources.languages.values():
+        texts += [*lang.injection_examples, *lang.injection_counter, *lang.remedy_requests, *lang.injection]
+        for group in (lang.topics, lang.moods, lang.flags):
+            for data in group.values():
+                texts += [*data.examples, *data.cues]
+    return frozenset(w for t in texts for w in re.findall(r"[^\W\d_]+", fold_str(t)))
+
+
+@functools.lru_cache(maxsize=32)
+def _lead_pattern(resources: AnalysisResources, language: str | None) -> re.Pattern[str] | None:
+    # Only the complaint's own language: "a" and "en" are articles in one language and prepositions in another.
+    facts = resources.languages[language].facts if language in resources.languages else None
+    if facts is None or facts.nouns_capitalised or not facts.product_leads:
+        return None
+    leads = set(facts.product_leads)
+    words = "|".join(re.escape(w) for w in sorted(leads, key=len, reverse=True))
+    return re.compile(r"(?<!\w)(?i:" + words + r")[ ]+(" + _NAME + r")")
+
+
+@functools.lru_cache(maxsize=4)
+def _stop_words(resources: AnalysisResources) -> tuple[frozenset[str], frozenset[str]]:
+    """Names that are no product, and words that never start one (leads, months, weekdays), both folded."""
+    names = frozenset(fold_str(n) for n in resources.config.non_products)
+    words = {fold_str(w) for lang in resources.languages.values() for w in lang.facts.product_leads}
+    words |= {fold_str(f) for lang in resources.languages.values() for m in lang.facts.months for f in m}
+    words |= {fold_str(d) for lang in resources.languages.values() for d in lang.facts.weekdays}
+    return names, frozenset(words)
+
+
+def _clean(text: str, span: tuple[int, int], resources: AnalysisResources,
+           endings: tuple[str, ...]) -> tuple[int, int] | None:
+    """``span`` without a leading lead word ("My AirPods Pro"), with a compound tail ("Miele-vaatwasser")
+    unless inflected, or None when what is left names no product."""
+    names, words = _stop_words(resources)
+    start, end = span
+    brands = _brand_pattern(resources)
+    while not (brands and brands.match(text, start)):
+        m = re.match(r"(\S+)[ ]+", text[start:end])
+        if not m or fold_str(m.group(1)) not in words:
+            break
+        start += m.end()
+    value = fold_str(text[start:end])
+    if not value or all(w in names | words for w in value.split()) or value in names:
+        return None
+    tail = _COMPOUND_TAIL.match(text, end)
+    if tail and not text[end - 1].isdigit() and not tail.group(1).casefold().endswith(endings):
+        end = tail.end()
+    return start, end
+
+
+_SENTENCE_START = re.compile(r"(?:\A|[.!?…:\n])[\s«\"“(]*\Z")  # nothing but a sentence start before
+
+
+def _is_shouted(word: str) -> bool:
+    """A word in capitals that is no brand abbreviation ("a HUGE mistake", not "an LG")."""
+    return word.isupper() and len(word) > 4
+
+
+def find_products(text: str, resources: AnalysisResources, language: str | None) -> list[tuple[int, int]]:
+    spans = [m.span(1) for m in _PAREN_PRODUCT.finditer(text)]
+    brand = _brand_pattern(resources)
+    if brand is not None:
+        spans.extend(m.span() for m in brand.finditer(text))
+    for m in _BRAND_MODEL.finditer(text):
+        spans.append(m.span(1 if m.group(1) else 2))
+    spans.extend(m.span(1) for m in _SPACED_COMPOUND.finditer(text))
+    lower = _lower_brand_pattern(resources)
+    if lower is not None:
+        spans.extend(m.span() for m in lower.finditer(text))
+    common = common_words(resources)
+    for m in _QUOTED.finditer(text):
+        first = fold_str(m.group(1).split()[0].split("-")[0])
+        if _QUOTED_SHAPE.match(m.group(1)) and first not in common:
+            spans.append(m.span(1))
+    letters = [c for c in text if c.isalpha()]
+    if sum(c.isupper() for c in letters) > len(letters) / 2:
+        letters = []  # shouted text: a capital letter tells nothing of a name
+    lead = _lead_pattern(resources, language)
+    if lead is not None and letters:
+        spans.extend(m.span(1) for m in lead.finditer(text) if not _is_shouted(m.group(1).split()[0]))
+    if sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters) / 2:  # Latin names amid Cyrillic
+        spans.extend(m.span() for m in _LATIN_NAME.finditer(text) if not _SENTENCE_START.search(text, 0, m.start()))
+    lang = resources.languages.get(language or "")
+    endings = tuple(e.casefold() for e in lang.facts.inflected_endings) if lang else ()
+    cleaned = (_clean(text, span, resources, endings) for span in spans)
+    return [(span[0], _extend(text, span[1])) for span in cleaned if span]
+
+
+def _extend(text: str, end: int) -> int:
+    """``end`` moved past the model words that follow a name found ("Siemens EQ.6" plus "plus s300")."""
+    for _ in range(3):
+        m = _MORE.match(text, end)
+        if not m:
+            break
+        end = m.end()
+    return end
