@@ -234,7 +234,8 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             facts.append(Fact("product", text[start:end], start, end))
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
-        name = _closing_name(text, pats["sign_off"], common_words(resources))
+        brands = frozenset((*resources.config.brands, *resources.config.non_products))
+        name = _closing_name(text, pats["sign_off"], common_words(resources), brands)
         if name and not _overlaps(name, taken):
             facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
@@ -247,20 +248,22 @@ _CLOSING_NAME = re.compile(  # "-- Kari", "/Kari"; initials before the surname (
 )
 
 
-def _closing_name(text: str, sign_off: re.Pattern[str], common: frozenset[str]) -> tuple[int, int] | None:
+def _closing_name(
+    text: str, sign_off: re.Pattern[str], common: frozenset[str], names: frozenset[str]
+) -> tuple[int, int] | None:
     """A name standing alone on the last line, after a blank line ("\n\nKari Nordmann"), a dash ("-- Kari") or
-    a line that ends a sentence ("... вернуть деньги.\nАндрей Ковалёв"), with no sign-off phrase before it; one
-    word is a name after the dash, or when it is no ordinary word ("\n\nKari", not "\n\nHjelp"), and a
-    sign-off is no name ("Best Regards")."""
+    a line that ends a sentence ("... вернуть деньги.\nАндрей Ковалёв"), with no sign-off phrase before it. One
+    word is a name after the dash, or when it is no ordinary word ("\n\nKari", not "\n\nHjelp"); a sign-off
+    ("Best Regards") and a brand, shop or carrier (``names``: "\n\nSupport") are no name."""
     m = _CLOSING_NAME.search(text.rstrip())
     if not m:
         return None
     words = m.group("name").split()
-    if len(words) < 2 and not m.group("dash") and fold_str(words[0]) in common:
-        return None
+    if len(words) < 2 and not m.group("dash") and (fold_str(words[0]) in common or len(words[0]) > 11):
+        return None  # "\n\nHjelp", "\n\nAsiakaspalvelu": a word, a team, no first name
     if not all(w[0].isupper() and not (w.isupper() and len(w.rstrip(".")) > 1) for w in words):
         return None
-    if sign_off.match(fold_str(m.group("name"))):
+    if sign_off.match(fold_str(m.group("name"))) or m.group("name") in names:
         return None
     return m.start("name"), m.end("name")
 

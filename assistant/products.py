@@ -80,7 +80,10 @@ def _lower_brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None
     if not brands:
         return None
     names = "|".join(re.escape(b) for b in brands)
-    return re.compile(r"(?<![\w-])(?:" + names + r")(?:[ ][a-z]+){0,2}[ ](?=[a-z]*\d)[a-z]*\d[a-z\d]*\+?(?![\w-])")
+    return re.compile(
+        r"(?<![\w-])(?:" + names + r")(?P<words>(?:[ ][a-z]+){0,2})[ ]"
+        r"(?=[a-z\d]{2})(?=[a-z]*\d)[a-z]*\d[a-z\d]*\+?(?![\w-])"
+    )
 
 
 @functools.lru_cache(maxsize=4)
@@ -155,9 +158,9 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
         spans.append(m.span(1 if m.group(1) else 2))
     spans.extend(m.span(1) for m in _SPACED_COMPOUND.finditer(text))
     lower = _lower_brand_pattern(resources)
-    if lower is not None:
-        spans.extend(m.span() for m in lower.finditer(text))
     common = common_words(resources)
+    if lower is not None:  # "iphone og 2 ladere": the words between brand and model are no ordinary words
+        spans.extend(m.span() for m in lower.finditer(text) if not set(m.group("words").split()) & common)
     for m in _QUOTED.finditer(text):
         first = fold_str(m.group(1).split()[0].split("-")[0])
         if _QUOTED_SHAPE.match(m.group(1)) and first not in common:
