@@ -39,11 +39,14 @@ _NUMERIC_DATE = (
 _SHORT_DATE = re.compile(
     r"(?<![\d.,/:-])(?:[12]\d|3[01]|0?[1-9])\.(?:0[1-9]|1[0-2])(?![\d/-]|[.,:]\d)(?!\s?(?:uhr|uur|h)(?!\w))"
 )
-# "28-10" (Dutch, Danish): with a hyphen only when the day is larger than the month, as no range is ("5-7 werkdagen",
-# "10-12 dagen" count up)
+# "28-10" (Dutch, Danish): with a hyphen when the day is larger than the month, as no range is ("5-7 werkdagen",
+# "10-12 dagen" count up), or far smaller ("3-11", "2-10"): a range of days, weeks or hours spans less ("6-10 uger",
+# "8-12"), and one from 1 is as likely a range as the first of a month ("1-7 dagen")
+_RANGE_SPAN = 5
 _HYPHEN_DATE = re.compile(r"(?<![\w.,/:-])(?P<day>[12]\d|3[01]|[2-9])-(?P<month>0[1-9]|1[0-2])(?![\w/-]|[.,:]\d)")
 _ORDINAL = r"(?:\.|st|nd|rd|th|er|e|-?го|-е|-?ого)?"
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+_LETTERS_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of a name: letters, no digits ("o'neil")
 # Lower-case words inside a signed name: nobiliary particles, and "and" for couples ("Per og Anne Hansen").
 _PARTICLE_RE = re.compile(r"van|von|der|den|de|da|del|la|le|du|af|zu|ter|og|och|and|und|et|en|y|i|и|і|ja|oraz")
 
@@ -127,8 +130,10 @@ def _name_after(text: str, start: int, *, ends_text: bool = True) -> tuple[int, 
         if gap and not (gap == "." and last[:1].isupper() and len(last) <= 3):
             break  # punctuation between words ends the name, but for the dot of "J. van der Berg", "Dr. Lee"
         word = last = m.group(0)
-        if len(word) == 1 and not text.startswith(".", m.end()):
-            break  # "Sarah Lee and I ordered": a lone letter is an initial only with its dot
+        if any(c.isdigit() for c in word):
+            break  # "LG OLED55C3": a model code, even after a sign-off that is also a brand ("LG" = "Liebe Grüße")
+        if len(word) == 1 and not text.startswith(".", m.end()) and (count == 0 or text[m.end() : line_end].strip()):
+            break  # "Sarah Lee and I ordered": a lone letter is an initial only with its dot, or ending a name line
         if word[0].isupper():
             end, count = m.end(), count + 1
         elif end is None or not _PARTICLE_RE.fullmatch(word):
@@ -151,7 +156,7 @@ def _lower_case_name(text: str, start: int, common: frozenset[str]) -> tuple[int
     line_end = text.find("\n", start)
     line_end = len(text) if line_end == -1 else line_end
     words = text[start:line_end].split()
-    if not 1 <= len(words) <= 3 or not all(_WORD_RE.fullmatch(w) and len(w) > 1 for w in words):
+    if not 1 <= len(words) <= 3 or not all(_LETTERS_RE.fullmatch(w) and len(w) > 1 for w in words):
         return None
     if "\n" not in text[max(0, start - 3) : start] and (
         text[line_end:].strip() or any(fold_str(w) in common for w in words)
@@ -210,7 +215,10 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         if not pats["time_before"].search(folded.text, max(0, m.start() - 12), m.start()):
             add("date", m.start(), m.end())
     for m in _HYPHEN_DATE.finditer(folded.text):
-        if int(m.group("day")) > int(m.group("month")):
+        day, month = int(m.group("day")), int(m.group("month"))
+        if not pats["time_before"].search(folded.text, max(0, m.start() - 12), m.start()) and (
+            day > month or month - day > _RANGE_SPAN
+        ):
             add("date", m.start(), m.end())
     for m in pats["sign_off"].finditer(folded.text):
         at = folded.position(m.end())
@@ -242,9 +250,10 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
 
 
 
-_CLOSING_NAME = re.compile(  # "-- Kari", "/Kari"; initials before the surname ("И. П. Комарова")
+_CLOSING_NAME = re.compile(  # "-- Kari", "/Kari"; initials before the surname ("И. П. Комарова") or after ("Kari N.")
     r"(?:\n[ \t]*\n[ \t]*|(?:\A|\n)[ \t]*(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*))"
-    r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){0,2})[ \t]*\Z"
+    r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){0,2}"
+    r"(?:[ \t]+[^\W\d_]\.?)?)[ \t]*\Z"
 )
 
 

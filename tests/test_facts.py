@@ -317,7 +317,10 @@ DATES = [
     pytest.param("nb", "Den veier 2.5 kg.", [], id="nb-one-digit-month-is-no-date"),
     pytest.param("nl", "Hij geeft sinds 28-10 een foutmelding.", ["28-10"], id="nl-hyphen-day-month"),
     pytest.param("nl", "Levering duurt 5-7 werkdagen, soms 10-12 dagen.", [], id="nl-ranges-are-no-dates"),
-    pytest.param("nl", "Op 3-11 besteld.", [], id="nl-hyphen-day-below-month-is-ambiguous"),
+    # a day far below the month is a date; a range spans less, or starts at 1
+    pytest.param("nl", "Op 3-11 besteld.", ["3-11"], id="nl-hyphen-day-far-below-month"),
+    pytest.param("da", "Leveringstiden er 6-10 uger, eller 1-7 dage på lager.", [], id="da-ranges-span-less"),
+    pytest.param("sv", "Butiken har öppet 9-17, kassan stänger kl. 4-12.", [], id="sv-opening-hours"),
 ]
 
 
