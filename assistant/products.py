@@ -171,8 +171,9 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     lead = _lead_pattern(resources, language)
     if lead is not None and letters:
         spans.extend(m.span(1) for m in lead.finditer(text) if not _is_shouted(m.group(1).split()[0]))
-    if sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters) / 2:  # Latin names amid Cyrillic
-        spans.extend(m.span() for m in _LATIN_NAME.finditer(text) if not _SENTENCE_START.search(text, 0, m.start()))
+    if sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters) / 2:  # Latin names amid Cyrillic, first:
+        latin = [m.span() for m in _LATIN_NAME.finditer(text) if not _SENTENCE_START.search(text, 0, m.start())]
+        spans = latin + spans  # the whole Latin run ("jbl Tune 520BT") over a brand and model inside it
     lang = resources.languages.get(language or "")
     endings = tuple(e.casefold() for e in lang.facts.inflected_endings) if lang else ()
     cleaned = (_clean(text, span, resources, endings) for span in spans)

@@ -208,6 +208,27 @@ PRODUCTS = [
     pytest.param("fr", "J'ai commandé Lundi une bouilloire Tefal Loft.", ["Tefal Loft"], id="fr-weekday"),
     pytest.param("nb", "Jeg bestilte Fredag en Philips Airfryer XXL.", ["Philips Airfryer XXL"], id="nb-weekday"),
     pytest.param("en", "I ordered Friday and nothing came.", [], id="en-weekday"),
+    # a listed brand in lower case names a product only with a model code after it, and no ordinary word between
+    pytest.param("nb", "skjermen på iphone 12 mini sprakk etter en uke", ["iphone 12 mini"], id="nb-lower-brand"),
+    pytest.param("sv", "min nya samsung galaxy s24 laddar inte", ["samsung galaxy s24"], id="sv-lower-brand-word"),
+    pytest.param("nb", "Jeg kjøpte en iphone og 2 deksler.", [], id="nb-lower-brand-no-model"),
+    # a name in quotes after its noun, shaped like a model; a quoted status or message is none
+    pytest.param("nb", "Vi kjøpte spisebordet «Hamar 180» i mars.", ["Hamar 180"], id="nb-quoted"),
+    pytest.param("uk", "Шафа «Валенсія-3» приїхала без дверцят.", ["Валенсія-3"], id="uk-quoted"),
+    pytest.param("de", "Das Regal „Kiel Eck-Modul“ kam ohne Schrauben.", ["Kiel Eck-Modul"], id="de-quoted"),
+    pytest.param("sv", "Appen visar bara ”Error 503” när jag betalar.", [], id="sv-quoted-message"),
+    # dotted model codes, model words in any case, a last one-letter part (not the pronoun "I")
+    pytest.param("de", "Die DeLonghi Magnifica ECAM22.110.B mahlt nicht mehr.", ["DeLonghi Magnifica ECAM22.110.B"],
+                 id="de-dotted-code"),
+    pytest.param("de", "Der Siemens EQ.9 plus s700 tropft.", ["Siemens EQ.9 plus s700"], id="de-lower-model-words"),
+    pytest.param("nl", "Mijn Xiaomi Redmi Note 12 pro is stuk.", ["Xiaomi Redmi Note 12 pro"], id="nl-lower-pro"),
+    pytest.param("sv", "Jag fick en Nintendo Switch Lite i stället för en Xbox Series S.",
+                 ["Nintendo Switch Lite", "Xbox Series S"], id="sv-one-letter-last"),
+    pytest.param("en", "The Dyson V8 I returned is still not refunded.", ["Dyson V8"], id="en-pronoun-i"),
+    # amid Cyrillic a Latin brand in lower case belongs to the name; a listed brand keeps its own first word
+    pytest.param("ru", "Купила наушники jbl Tune 520BT, левый не работает.", ["jbl Tune 520BT"], id="ru-lower-latin"),
+    pytest.param("uk", "Ноутбук lenovo ideapad 5 не вмикається.", ["lenovo ideapad 5"], id="uk-lower-latin-code"),
+    pytest.param("ru", "Кроссовки New Balance 990 натирают.", ["New Balance 990"], id="ru-brand-with-lead-word"),
 ]
 
 
@@ -299,6 +320,14 @@ ORDERS = [
     pytest.param("pl", "W zamówieniu 55-4410 brakuje kabla.", ["55-4410"], id="pl-word-locative"),
     pytest.param("en", "ticket # 4521 was closed without an answer", ["4521"], id="en-sign-then-space"),
     pytest.param("fr", "Le n° de suivi 6A12345678901 ne marche pas.", ["6A12345678901"], id="fr-n-de-suivi"),
+    # glued to its word, in brackets after it, with a slash after "№", receipt and membership numbers
+    pytest.param("de", "Die Bestellnr.99120 fehlt noch.", ["99120"], id="de-glued-dot"),
+    pytest.param("es", "El cargo de la factura (A-55102) está duplicado.", ["A-55102"], id="es-brackets"),
+    pytest.param("ru", "Ответа по обращению № 2024/07-115 нет.", ["2024/07-115"], id="ru-sign-slash"),
+    pytest.param("sv", "Medlemsnr: AB-4410 debiteras fortfarande.", ["AB-4410"], id="sv-member"),
+    pytest.param("en", "My membership no. ZX-5531 was cancelled.", ["ZX-5531"], id="en-membership-no"),
+    pytest.param("nb", "Kvitteringsnummeret er 55-9012.", ["55-9012"], id="nb-receipt"),
+    pytest.param("fi", "Laskulla 7781-30 on virhe.", ["7781-30"], id="fi-invoice-adessive"),
 ]
 
 
@@ -396,6 +425,23 @@ NAMES = [
                  id="ru-ya-comma"),
     pytest.param("uk", "Я, Петренко Ольга, замовила пральну машину.", ["Петренко Ольга"], id="uk-ya-comma"),
     pytest.param("ru", "Я, как постоянный клиент, возмущена.", [], id="ru-ya-comma-no-name"),
+    # lower case on the sign-off's line, ending the text; not ordinary words
+    pytest.param("nb", "Hvor blir pengene av? mvh ola", ["ola"], id="nb-lower-same-line"),
+    pytest.param("nb", "Hva gjør jeg nå? Takk for hjelpen", [], id="nb-lower-words-no-name"),
+    pytest.param("da", "Pakken kom aldrig.\n\nvh mette", ["mette"], id="da-vh-lower"),
+    # one word alone on the last line, after a slash, a blank line or a sentence; a team or a word is none
+    pytest.param("sv", "Jag vill ha pengarna tillbaka.\n/Erik", ["Erik"], id="sv-slash"),
+    pytest.param("fi", "Odotan vastausta.\n\nAntti", ["Antti"], id="fi-lone-word"),
+    pytest.param("en", "Please help me.\n\nSupport", [], id="en-lone-team"),
+    pytest.param("fi", "Odotan vastausta.\n\nAsiakaspalvelu", [], id="fi-lone-long-word"),
+    # initials before the surname, or one after the first name
+    pytest.param("uk", "Прошу відповісти.\nО. В. Шевчук", ["О. В. Шевчук"], id="uk-initials-first"),
+    pytest.param("en", "Cheers, Tom B", ["Tom B"], id="en-initial-without-dot"),
+    pytest.param("ru", "Прошу вернуть деньги.\nОлег Н.", ["Олег Н."], id="ru-closing-initial"),
+    # "LG" signs off in German, and is a brand: a model code after it is no name
+    pytest.param("de", "Danke!\n\nLG Petra", ["Petra"], id="de-lg"),
+    pytest.param("de", "Mein Fernseher ist kaputt.\nLG OLED65B3", [], id="de-lg-model"),
+    pytest.param("es", "Quiero una solución.\nAtte. Rosa Gil", ["Rosa Gil"], id="es-atte"),
 ]
 
 
