@@ -250,8 +250,9 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
 
 
 
-_CLOSING_NAME = re.compile(  # "-- Kari", "/Kari"; initials before the surname ("И. П. Комарова") or after ("Kari N.")
-    r"(?:\n[ \t]*\n[ \t]*|(?:\A|\n)[ \t]*(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*))"
+_CLOSING_NAME = re.compile(  # "-- Kari", "/Kari", "Takk! /Kari"; initials ("И. П. Комарова", "Kari N.")
+    r"(?:\n[ \t]*\n[ \t]*|(?:(?:\A|\n)[ \t]*|(?<=[.!?])[ \t]+(?=/))(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*"
+    r"|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*))"
     r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){0,2}"
     r"(?:[ \t]+[^\W\d_]\.?)?)[ \t]*\Z"
 )

@@ -328,6 +328,8 @@ ORDERS = [
     pytest.param("en", "My membership no. ZX-5531 was cancelled.", ["ZX-5531"], id="en-membership-no"),
     pytest.param("nb", "Kvitteringsnummeret er 55-9012.", ["55-9012"], id="nb-receipt"),
     pytest.param("fi", "Laskulla 7781-30 on virhe.", ["7781-30"], id="fi-invoice-adessive"),
+    pytest.param("de", "Die Retoure 4410-552 ist seit Wochen bei Ihnen.", ["4410-552"], id="de-retoure"),
+    pytest.param("uk", "Повернення № ZX-881 досі не оброблене.", ["ZX-881"], id="uk-return-sign"),
 ]
 
 
@@ -431,6 +433,7 @@ NAMES = [
     pytest.param("da", "Pakken kom aldrig.\n\nvh mette", ["mette"], id="da-vh-lower"),
     # one word alone on the last line, after a slash, a blank line or a sentence; a team or a word is none
     pytest.param("sv", "Jag vill ha pengarna tillbaka.\n/Erik", ["Erik"], id="sv-slash"),
+    pytest.param("nb", "Send meg en ny. Takk! /Ingrid", ["Ingrid"], id="nb-slash-same-line"),
     pytest.param("fi", "Odotan vastausta.\n\nAntti", ["Antti"], id="fi-lone-word"),
     pytest.param("en", "Please help me.\n\nSupport", [], id="en-lone-team"),
     pytest.param("fi", "Odotan vastausta.\n\nAsiakaspalvelu", [], id="fi-lone-long-word"),
