@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .analysis_data import AnalysisResources, load_analysis_resources
 from .guard import mask_injections
-from .products import common_words, find_products
+from .products import common_words, find_products, listed_names
 from .textmatch import Folded, cue_pattern, fold, fold_str
 from .types import Fact
 
@@ -242,8 +242,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             facts.append(Fact("product", text[start:end], start, end))
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
-        brands = frozenset((*resources.config.brands, *resources.config.non_products))
-        name = _closing_name(text, pats["sign_off"], common_words(resources), brands)
+        name = _closing_name(text, pats["sign_off"], common_words(resources), listed_names(resources))
         if name and not _overlaps(name, taken):
             facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))

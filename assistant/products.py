@@ -99,6 +99,12 @@ def common_words(resources: AnalysisResources) -> frozenset[str]:
     return frozenset(w for t in texts for w in re.findall(r"[^\W\d_]+", fold_str(t)))
 
 
+@functools.lru_cache(maxsize=4)
+def listed_names(resources: AnalysisResources) -> frozenset[str]:
+    """Brands, shops, carriers and services as listed: a word signed alone that is one of them is no name."""
+    return frozenset((*resources.config.brands, *resources.config.non_products))
+
+
 @functools.lru_cache(maxsize=32)
 def _lead_pattern(resources: AnalysisResources, language: str | None) -> re.Pattern[str] | None:
     # Only the complaint's own language: "a" and "en" are articles in one language and prepositions in another.
