@@ -248,7 +248,6 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
 
 
-
 _CLOSING_NAME = re.compile(  # "-- Kari", "/Kari", "Takk! /Kari"; initials ("И. П. Комарова", "Kari N.")
     r"(?:\n[ \t]*\n[ \t]*|(?:(?:\A|\n)[ \t]*|(?<=[.!?])[ \t]+(?=/))(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*"
     r"|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*))"
