@@ -16,7 +16,9 @@ from .textmatch import fold_str
 # it ("Tefal Ingenio", "iPhone 15 Pro"); a capitalised or camel-case brand followed by a model code ("Sony
 # WF-1000XM5", "MacBook Air"); a capitalised name right after a word such as "a", "my", "en", "min"
 # (``product_leads``: "a Vitamix", "min Stokke Tripp Trapp"); a Latin-script name amid Cyrillic ("чайник
-# Redmond"). Carriers, shops and payment services (``non_products``) are left out.
+# Redmond"); a listed brand in lower case before a model code ("iphone 13"); a model-shaped name in quotes
+# ("«Moss 3-seter»"). Model words and codes after any of these go with it ("EQ.6 plus s300"). Carriers, shops and
+# payment services (``non_products``) are left out.
 _CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
 _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
 # A model code, with dotted parts ("ECAM22.110.B"), a variant after a slash ("EP5447/90") or a "+" ("S23+")
@@ -40,7 +42,7 @@ _BRAND_MODEL = re.compile(
 # A name: a capitalised, camel-case or model-code word, then up to three more such words or short numbers.
 _WORD = r"[A-ZÀ-Þ][\w'’]*\w(?:-[A-Z\d][\w'’]*)*"  # "Vitamix", "Wi-Fi", "X-Force"
 _NAME = r"(?:" + _WORD + r"|[a-z]+[A-Z][\w-]*|" + _MODEL + r")(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r"(?!\w)"
-_LATIN_NAME = re.compile(  # amid Cyrillic any Latin word is a name's: "dreame L20 Ultra", "jbl tune 520bt"
+_LATIN_NAME = re.compile(  # amid Cyrillic any Latin word is a name's: "roborock S8 Pro", "jbl tune 520bt"
     r"(?<![\w@./-])(?:(?:[a-z][a-z'’-]+[ ])?(?:[A-Z][\w'’-]*[\w]|[a-z]+[A-Z]\w*)(?:[ ]" + _FOLLOWER + r"){0,3}"
     r"|[a-z][a-z'’-]+(?:[ ][a-z][a-z'’-]*){0,2}[ ](?=[a-z\d-]*\d)[a-z\d][\w+-]*)(?![\w@])"
 )
@@ -50,13 +52,13 @@ _SPACED_COMPOUND = re.compile(
     r"(?<![\w-])(" + _WORD + r"(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r")(?=[ ]-[^\W\d_A-ZÀ-ÞА-ЯЁ]{3,})"
 )
 _COMPOUND_TAIL = re.compile(r"-([^\W\d_A-ZÀ-ÞА-ЯЁ][^\W\d_]{2,})")
-# A name in quotes after the noun it names ("sofaen «Fjord 2-seter»", "ліжко «Мрія-3»", "Ecksofa „Oslo L-Form“"):
+# A name in quotes after the noun it names ("sofaen «Moss 3-seter»", "ліжко «Мрія-3»", "Ecksofa „Kiel U-Form“"):
 # capitalised, and shaped like a model (a digit or a hyphen), or two capitalised words.
 _QUOTED = re.compile(r"(?<=\w[ ])[«\"“„”]([A-ZÀ-ÞА-ЯЁІЇЄ][^«»\"“”„\n]{0,38}[^\s«»\"“”„])[»\"”“]")
 _QUOTED_SHAPE = re.compile(r".*[\d-]|[A-ZÀ-ÞА-ЯЁІЇЄ]\S*[ ][A-ZÀ-ÞА-ЯЁІЇЄ]")
 # After a name: words that go on naming the model in every market, whatever the case ("EQ.6 plus s300",
 # "iphone 14 pro max"); a model code ("s300", "j7+"); or one capital letter ("Xbox Series X"), though not "I",
-# a pronoun in English and Danish ("the Qrevo S I bought", "kan I sende").
+# a pronoun in English and Danish ("the Series S I bought", "kan I sende").
 _TIERS = r"plus|pro|max|ultra|mini|lite"
 _MORE = re.compile(
     r"[ ](?:(?i:" + _TIERS + r")(?![\w-])|(?=[a-z\d]*\d)(?=\d*[a-z])[a-z\d]{2,}\+?(?![\w-])|[A-HJ-Z](?![\w'’-]))"
