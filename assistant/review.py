@@ -77,6 +77,10 @@ class CriterionText(Strict):
     examples: tuple[str, ...] = ()  # sentences that show the criterion
     counter: tuple[str, ...] = ()  # near misses that do not
     cues: tuple[str, ...] = ()  # case-insensitive regular expressions that show it on their own
+    # Case-insensitive regular expressions of which one must match somewhere in the reply before anything can
+    # show the criterion: a condition on the whole reply that no single sentence carries (a personal tone needs a
+    # writer who speaks as "I" or signs with a name, besides the customer's name). Pooled over all languages.
+    requires: tuple[str, ...] = ()
 
 
 class ReviewLanguage(Strict):
@@ -116,11 +120,12 @@ def load_rubric(folder: Path | None = None) -> RubricData:
         for key, text in data.criteria.items():
             if key not in ids:
                 raise ResourceError(f"{path}: criteria.{key}: not a criterion of {rubric_path}")
-            for i, cue in enumerate(text.cues):
-                try:
-                    re.compile(cue)
-                except re.error as exc:
-                    raise ResourceError(f"{path}: criteria.{key}.cues[{i}]: bad pattern {cue!r}: {exc}") from exc
+            for field in ("cues", "requires"):
+                for i, cue in enumerate(getattr(text, field)):
+                    try:
+                        re.compile(cue)
+                    except re.error as exc:
+                        raise ResourceError(f"{path}: criteria.{key}.{field}[{i}]: bad pattern {cue!r}: {exc}") from exc
         langs[data.language] = data
     for c in rubric.criteria:
         if c.check in ("present", "absent") and not any(lg.criteria.get(c.id, CriterionText()).examples
@@ -202,11 +207,16 @@ class Reviewer:
         self.rubric = self.data.rubric
         self._cache_dir = default_cache_dir() if cache_dir == "default" else cache_dir
         self._classifiers: Classifiers | None = None
-        self._cues: dict[str, list[re.Pattern[str]]] = {
+        self._cues = self._patterns("cues")
+        self._requires = self._patterns("requires")
+
+    def _patterns(self, field: Literal["cues", "requires"]) -> dict[str, list[re.Pattern[str]]]:
+        """Each criterion's patterns of ``field``, pooled over the languages."""
+        return {
             c.id: [
                 re.compile(cue, re.IGNORECASE | re.MULTILINE)
                 for lang in self.data.languages.values()
-                for cue in lang.criteria.get(c.id, CriterionText()).cues
+                for cue in getattr(lang.criteria.get(c.id, CriterionText()), field)
             ]
             for c in self.rubric.criteria
         }
@@ -244,6 +254,8 @@ class Reviewer:
         for c in self.rubric.criteria:
             if c.check in ("present", "absent"):
                 found[c.id] = self._find(reply, spans, probs.get(c.id), closeness, c)
+                if self._requires[c.id] and not any(p.search(reply) for p in self._requires[c.id]):
+                    found[c.id] = ([], min(found[c.id][1], 1 - _CUE_CONFIDENCE))
         for c in self.rubric.criteria:
             if c.check == "present":
                 found[c.id] = (self._without_faults(c, reply, found, spans, probs), found[c.id][1])
