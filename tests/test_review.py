@@ -556,44 +556,27 @@ def test_implied_by_must_name_criteria_of_the_rubric(tmp_path):
 # A personal tone needs both the customer's name and a writer who is a person (eval/README.md): a greeting by
 # name on a reply written only as "we" and signed by a team is not personal; the same reply with an "I" in it, or
 # signed with the agent's own name, is. The pattern that looks for the writer is data (`requires`).
-TEAM_REPLIES = [
-    pytest.param("en", "Hi Megan,\n\nWe have checked your account and the late fee has been removed.\n\n"
-                 "Kind regards,\nBilling Team", id="en"),
-    pytest.param("nb", "Hei Henrik,\n\nVi har sett på saken din, og gebyret er nå fjernet.\n\nMed vennlig hilsen\n"
-                 "Fakturaavdelingen", id="nb"),
-    pytest.param("sv", "Hej Maja,\n\nVi har gått igenom ditt ärende och avgiften är nu borttagen.\n\nVänliga "
-                 "hälsningar\nKundtjänst", id="sv"),
-    pytest.param("ru", "Здравствуйте, Ирина!\n\nМы проверили ваш счёт, комиссия снята.\n\nС уважением,\n"
-                 "служба поддержки", id="ru"),
-    pytest.param("pl", "Dzień dobry, Panie Tomaszu,\n\nsprawdziliśmy Pana konto i opłata została anulowana.\n\n"
-                 "Pozdrawiamy\nZespół obsługi klienta", id="pl"),
-    pytest.param("fi", "Hei Jussi,\n\nolemme tarkistaneet tilisi, ja maksu on poistettu.\n\nTerveisin\n"
-                 "Asiakaspalvelu", id="fi"),
+_TEAM_REPLIES = {  # language: a reply that greets by name, speaks as "we" and is signed by a team
+    "en": "Hi Megan,\n\nWe have checked your account and the late fee has been removed.\n\nKind regards,\nBilling Team",
+    "nb": "Hei Henrik,\n\nVi har sett på saken din, og gebyret er nå fjernet.\n\nMed vennlig hilsen\nFakturaavdelingen",
+    "sv": "Hej Maja,\n\nVi har gått igenom ditt ärende och avgiften är nu borttagen.\n\nVänliga hälsningar\nKundtjänst",
+    "ru": "Здравствуйте, Ирина!\n\nМы проверили ваш счёт, комиссия снята.\n\nС уважением,\nслужба поддержки",
+    "pl": "Dzień dobry, Panie Tomaszu,\n\nsprawdziliśmy Pana konto i opłata została anulowana.\n\nZespół obsługi",
+    "fi": "Hei Jussi,\n\nolemme tarkistaneet tilisi, ja maksu on poistettu.\n\nTerveisin\nAsiakaspalvelu",
+}
+# The same replies made personal by one change: an "I", or the agent's own name under the reply.
+_MADE_PERSONAL = {"en": ("We have", "I have"), "nb": ("Fakturaavdelingen", "Astrid, fakturaavdelingen"),
+                  "ru": ("Мы проверили", "Я проверила"), "fi": ("olemme tarkistaneet", "olen tarkistanut")}
+PERSONAL = [pytest.param(lang, False, reply, id=f"{lang}-we") for lang, reply in _TEAM_REPLIES.items()] + [
+    pytest.param(lang, True, _TEAM_REPLIES[lang].replace(old, new), id=f"{lang}-person")
+    for lang, (old, new) in _MADE_PERSONAL.items()
 ]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("lang", "reply"), TEAM_REPLIES)
-def test_a_name_in_the_greeting_of_a_team_reply_is_no_personal_tone(reviewer, lang, reply):
-    assert reviewer.review(reply, language=lang).criterion("personal_tone").passed is False
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    ("lang", "reply"),
-    [
-        pytest.param("en", "Hi Megan,\n\nI have checked your account and the late fee has been removed.\n\n"
-                     "Kind regards,\nBilling Team", id="en-i"),
-        pytest.param("nb", "Hei Henrik,\n\nVi har sett på saken din, og gebyret er nå fjernet.\n\nMed vennlig "
-                     "hilsen\nAstrid, fakturaavdelingen", id="nb-signed"),
-        pytest.param("ru", "Здравствуйте, Ирина!\n\nЯ проверила ваш счёт, комиссия снята.\n\nС уважением,\n"
-                     "служба поддержки", id="ru-ya"),
-        pytest.param("fi", "Hei Jussi,\n\nolen tarkistanut tilisi, ja maksu on poistettu.\n\nTerveisin\n"
-                     "Asiakaspalvelu", id="fi-olen"),
-    ],
-)
-def test_a_name_and_a_writer_who_speaks_as_i_or_signs_is_a_personal_tone(reviewer, lang, reply):
-    assert reviewer.review(reply, language=lang).criterion("personal_tone").passed is True
+@pytest.mark.parametrize(("lang", "personal", "reply"), PERSONAL)
+def test_a_personal_tone_needs_the_name_and_a_writer_who_is_a_person(reviewer, lang, personal, reply):
+    assert reviewer.review(reply, language=lang).criterion("personal_tone").passed is personal
 
 
 def test_a_bad_requires_pattern_names_file_and_key(tmp_path):
