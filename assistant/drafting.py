@@ -171,6 +171,11 @@ class _Filler:
         return placeholder
 
 
+def _as_addressed(signed: str | None) -> str | None:
+    """A name signed all in lower case ("mvh kari") as a greeting writes it ("Kari"); the fact stays verbatim."""
+    return signed.title() if signed and signed == signed.lower() else signed
+
+
 def _normalise_seed(text: str) -> str:
     return " ".join(text.split())
 
@@ -216,7 +221,7 @@ def compose_draft(
     is_serious = bool(flags & set(rules.serious_flags)) or mood in rules.serious_moods
 
     by_kind = analysis.facts_by_kind()
-    name = customer_name or (by_kind.get("customer_name") or [None])[0]
+    name = customer_name or _as_addressed((by_kind.get("customer_name") or [None])[0])
     values: dict[str, str | None] = {k: (by_kind.get(k) or [None])[0] for k in FACT_SLOTS}
     values.update(customer_name=name, agent_name=agent_name, company=company, offer_amount=None)
     seeds = {"text": _normalise_seed(complaint_text), "analysis": _analysis_seed(topic, mood, flags)}

@@ -166,6 +166,15 @@ def test_customer_name_from_signed_complaint():
     assert "Kari Hansen" in _draft("nb", analysis=analysis).section("greeting").text
 
 
+@pytest.mark.parametrize(("signed", "addressed"), [("stian", "Stian"), ("anne-lise berg", "Anne-Lise Berg"),
+                                                  ("Kari", "Kari"), ("McKenzie", "McKenzie")])
+def test_a_name_signed_in_lower_case_is_addressed_with_capitals(signed, addressed):
+    analysis = _analysis(facts=(Fact("customer_name", signed, 0, 0),))
+    greeting = _draft("nb", analysis=analysis).section("greeting").text
+    assert addressed in greeting and (signed == addressed or signed not in greeting)
+    assert _draft("nb", analysis=analysis, customer_name="stian").section("greeting").text.count("stian") == 1
+
+
 @pytest.mark.parametrize("lang", BANKS)
 def test_deterministic(lang):
     assert _draft(lang) == _draft(lang)
