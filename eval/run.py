@@ -33,6 +33,7 @@ if str(ROOT) not in sys.path:
 CORE_SECTIONS = ("acknowledge", "empathize", "next_steps", "remedy")
 PROMISE_SECTIONS = ("next_steps", "remedy")
 DIGITS = re.compile(r"\d[\d\s.,]*\d|\d")
+AGENT, COMPANY = "Kim Berg", "Nordlys"  # the names an agent types into the app
 
 
 def load_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -179,6 +180,9 @@ def draft_metrics(assistant, complaints: list[dict[str, Any]]) -> dict[str, Any]
             ),
             "review_passed": bool(draft.review and draft.review.passed),
         }
+        # As the app sends it: the agent fills in their name and the company, so no placeholder closes the draft.
+        signed = assistant.draft(row["text"], language=row["lang"], agent_name=AGENT, company=COMPANY)
+        checks["review_passed_signed"] = bool(signed.review and signed.review.passed)
         facts = [v for vs in row.get("facts", {}).values() for v in vs if v]
         carried = [v for kind, vs in row.get("facts", {}).items() if kind != "customer_name" for v in vs]
         if facts:
@@ -208,6 +212,7 @@ def draft_section(assistant, complaints: list[dict[str, Any]]) -> str:
         ("all four sections cite passages", c["cited"], n),
         ("every section detected as the complaint's language", c["sections_in_language"], n),
         ("own review (pre-send check) passed", c["review_passed"], n),
+        ("... and when signed by the agent (agent and company names given)", c["review_passed_signed"], n),
         ("facts carried verbatim (complaints with facts)", c["facts_carried"], c["with_facts"]),
         ("injection without effect (injection cases)", c["injection_ignored"], c["injections"]),
     ]
