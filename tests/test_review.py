@@ -218,6 +218,27 @@ def test_follow_up_and_prevention_are_recognised_in_other_words(reviewer, lang, 
     assert verdicts(prevention)["prevent_recurrence"] is True
     assert verdicts(neither) == {"follow_up": False, "prevent_recurrence": False}
 
+# The second round of the table: what each sentence must show, and which (language, key) the reviewer still
+# misses, listed in the file as known_gaps and run as strict expected failures so that a fix is noticed.
+_SHOWS = {"follow_up_again": {"follow_up"}, "prevention_again": {"prevent_recurrence"}, "closed": set(),
+          "vague_improvement": set()}
+_PARAPHRASE_TABLE = yaml.safe_load((Path(__file__).parent / "review_paraphrases.yaml").read_text("utf-8"))
+PARAPHRASES_AGAIN = [
+    pytest.param(lang, case[key], _SHOWS[key], id=f"{lang}-{key}",
+                 marks=[pytest.mark.xfail(strict=True, reason="known gap")] if key in case.get("known_gaps", ())
+                 else [])
+    for lang, case in _PARAPHRASE_TABLE.items() for key in _SHOWS
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "sentence", "shows"), PARAPHRASES_AGAIN)
+def test_follow_up_and_prevention_in_more_words_and_their_near_misses(reviewer, lang, sentence, shows):
+    card = reviewer.review(sentence, language=lang)
+    shown = {c.id for c in card.criteria if c.id in ("follow_up", "prevent_recurrence") and c.passed}
+    assert shown == shows
+
+
 # A sentence that names the problem only to dispute it reads as arguing, not as acknowledging (eval/README.md:
 # "the problem named only to deny it"); the same problem restated and owned is still acknowledged.
 DENIALS = [
