@@ -112,7 +112,7 @@ class Analyzer:
             if asides.any() and not asides.all() else folded
         topic_bonus = self._cue_hits("topics", topic_text, cue_langs, self.settings.cue_bonus)
         topic, topic_conf = self._classify(self._topics, vectors, topic_bonus, self.settings.topic_min_probability,
-                                           fallback="other")
+                                           fallback="other", pooling=self.settings.topic_pooling)
         mood_bonus = self._cue_hits("moods", folded, cue_langs, self.settings.mood_cue_bonus)
         for label, pattern in self._universal_mood_cues.items():
             if label not in mood_bonus and find_cues(pattern, folded):
@@ -127,7 +127,10 @@ class Analyzer:
         flags = self._flags(folded, cue_langs, facts, language)
         for flag in flags:
             told = self.resources.config.mood_from_flags.get(flag.id)
-            if told and mood_bonus.get(told, 0.0) < self.settings.mood_cue_bonus:  # shouting may have added less
+            # A flag tells of a mood at least: when the words already show a stronger one ("you clowns" with a
+            # police report), the flag's weaker mood gets no cue of its own to compete with it.
+            if told and mood_bonus.get(told, 0.0) < self.settings.mood_cue_bonus \
+                    and not self._stronger_cue(told, mood_bonus):  # shouting may have added less
                 mood_bonus[told] = mood_bonus.get(told, 0.0) + self.settings.mood_cue_bonus
         mood, mood_conf = self._classify(self._moods, vectors, mood_bonus, self.settings.mood_min_probability,
                                          fallback="unknown", baseline=self.settings.baseline_mood)
@@ -150,6 +153,12 @@ class Analyzer:
                 mood = other
         return mood
 
+    def _stronger_cue(self, mood: str, bonus: dict[str, float]) -> bool:
+        """Whether a mood stronger than ``mood`` has the bonus of a lexical cue."""
+        scale = [m.id for m in self.resources.config.moods if m.id != "unknown"]
+        stronger = scale[scale.index(mood) + 1 :] if mood in scale else []
+        return any(bonus.get(m, 0.0) >= self.settings.mood_cue_bonus for m in stronger)
+
     def _cue_languages(self, language: str | None) -> tuple[str, ...]:
         """Cues of the complaint's language, its close neighbours and English (code-switching)."""
         if language is None or language not in self.resources.languages:
@@ -166,10 +175,10 @@ class Analyzer:
         return hits
 
     def _classify(self, model: LabelModel, vectors: np.ndarray, bonus: dict[str, float], min_probability: float,
-                  fallback: str, baseline: str | None = None) -> tuple[str, float]:
-        """The label whose probability (whole text mixed with its most telling sentence; for ``baseline``, its
-        least telling one), raised by the log-odds ``bonus`` of its cues, is highest; ``fallback`` when the text
-        is like no example, or the winner is unsure and has no cue of its own."""
+                  fallback: str, baseline: str | None = None, pooling: str = "max") -> tuple[str, float]:
+        """The label whose probability (whole text mixed with its sentences: their mean or the most telling one,
+        by ``pooling``; for ``baseline``, the least telling one), raised by the log-odds ``bonus`` of its cues, is
+        highest; ``fallback`` when the text is like no example, or the winner is unsure and has no cue of its own."""
         if not len(model.examples) or float(model.nearest(vectors[:1])[0]) < self.settings.min_similarity:
             return fallback, 0.0
         probs = model.probabilities(vectors)
@@ -182,7 +191,9 @@ class Analyzer:
             probs /= probs.sum(axis=1, keepdims=True)
             ids = ids[:r] + ids[r + 1 :]
         sentences = probs[1:] if len(probs) > 1 else probs
-        telling = sentences.max(axis=0)
+        # Mean: what the sentences say on the whole, so a side remark ("I needed it for the weekend") does not
+        # outvote the rest (topics). Max: the single most telling sentence (moods: one outburst is enough).
+        telling = sentences.mean(axis=0) if pooling == "mean" else sentences.max(axis=0)
         if baseline in ids:  # the text is calm only when every sentence is: one outburst is enough to tell
             telling[ids.index(baseline)] = sentences[:, ids.index(baseline)].min()
         w = self.settings.sentence_weight

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from .errors import ResourceError
 from .resources import Strict, load_model, prompts_dir
@@ -26,7 +27,8 @@ class Currency(Strict):
 
 class ClassifierSettings(Strict):
     l2: float = 3.0  # L2 penalty of the logistic regressions over the example sentences
-    sentence_weight: float = 0.5  # weight of the most telling sentence against the whole text
+    sentence_weight: float = 0.5  # weight of the pooled sentences against the whole text
+    topic_pooling: Literal["mean", "max"] = "max"  # a topic from its sentences' mean or most telling one
     cue_bonus: float = 1.0  # log-odds added to a topic whose lexical cue appears
     mood_cue_bonus: float = 2.0  # ... to a mood (tone is told by words more than by what the text is about)
     caps_anger_bonus: float = 1.0  # log-odds added to angry/hostile for shouting in capitals ...
@@ -104,6 +106,9 @@ class LanguageAnalysis(Strict):
     # Sentences that demand a remedy ("give me my money back"): they say what the customer wants, not what
     # went wrong, so a sentence closest to these does not decide the topic.
     remedy_requests: tuple[str, ...] = ()
+    # Sentences that only set the scene (what was bought or ordered, when, the order number): they say nothing of
+    # what went wrong either, and read like "I ordered X" in every wrong-item example unless taught otherwise.
+    scene_setting: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one instance per data folder

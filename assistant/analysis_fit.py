@@ -61,8 +61,9 @@ def training_examples(resources: AnalysisResources, kind: str) -> tuple[tuple[st
     """Label ids, example sentences and their label index for ``kind`` ("topics" or "moods").
 
     Topics get one more label, ``_remedy``: demands ("give me my money back") say what the customer wants, not
-    what went wrong, and outbursts (the examples of the ``topicless_moods``: "you are a bunch of idiots") say
-    nothing of it, so sentences like them are left out when the topic is decided. The mood "unknown" is what
+    what went wrong, scene-setting ("I bought a kettle from you on 3 May") says neither, and outbursts (the
+    examples of the ``topicless_moods``: "you are a bunch of idiots") say nothing of it, so sentences like them
+    are left out when the topic is decided. The mood "unknown" is what
     the analyser says when it cannot tell, never a class.
     """
     ids = tuple(d.id for d in getattr(resources.config, kind) if d.id != "unknown")
@@ -78,7 +79,8 @@ def training_examples(resources: AnalysisResources, kind: str) -> tuple[tuple[st
                 texts.extend(data.examples)
                 owner.extend([ids.index(label)] * len(data.examples))
         if kind == "topics":
-            aside = [*lang.remedy_requests, *(t for m in topicless for t in lang.moods.get(m, LabelData()).examples)]
+            aside = [*lang.remedy_requests, *lang.scene_setting,
+                     *(t for m in topicless for t in lang.moods.get(m, LabelData()).examples)]
             texts.extend(aside)
             owner.extend([ids.index(REMEDY)] * len(aside))
     used = tuple(label for i, label in enumerate(ids) if i in set(owner))
