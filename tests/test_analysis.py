@@ -134,6 +134,22 @@ TOPIC_CASES = [
     ("fi-no_response", "fi", "Lähetin viestin kaksi viikkoa sitten, mutta kukaan ei ole vastannut.", "no_response"),
     # a demand is all the text there is: its cues still tell the topic
     ("en-demand-only", "en", "Give me my money back for the double charge on my card!", "billing_payment"),
+    # what arrived instead of what was ordered; damage in transport is delivery; a charge for nothing ordered
+    ("de-wrong-instead-of", "de", "Anstelle der bestellten Stehlampe lag eine Tischleuchte im Karton.", "wrong_item"),
+    ("en-transport-damage", "en", "The courier dropped the box and the mirror inside arrived shattered.", "delivery"),
+    ("ru-charge-not-ordered", "ru", "Сегодня с карты списали 2 300 ₽ за заказ, который я не делала.",
+     "billing_payment"),
+    ("nn-tracking-still", "nn", "Sporinga på sendinga har stått i ro i ti dagar.", "delivery"),
+    ("es-courier-rude", "es", "El repartidor fue muy grosero conmigo y me cerró la puerta del portal en la cara.",
+     "staff_behaviour"),
+    ("fi-agent-hung-up", "fi", "Puhelinpalvelun työntekijä keskeytti minut ja sulki puhelimen, kun kysyin "
+     "tilauksestani.", "staff_behaviour"),
+    ("sv-login-fault-other", "sv", "Er app hänger sig varje gång jag försöker logga in på mitt konto.", "other"),
+    # a side remark does not outvote the rest (topic_pooling: mean); setting the scene tells no topic
+    ("pl-side-remark", "pl", "Zamiast niebieskiej bluzy przyszła czerwona. Szkoda, bo chciałam ją założyć na urodziny "
+     "siostry.", "wrong_item"),
+    ("da-scene-then-fault", "da", "Jeg bestilte en kaffemaskine hos jer den 2. maj, ordrenummer 77310. Nu lækker den "
+     "vand ud over hele køkkenbordet.", "defective_product"),
 ]
 
 
@@ -161,6 +177,10 @@ MOOD_CASES = [
      "Bitte prüfen Sie die Abbuchung.", "frustrated"),
     ("en-repeat-contact", "en", "Hello, I already emailed you twice last week about order 4410 and have not heard "
      "back. Could you check it?", "frustrated"),
+    # insults stay hostile when a flag tells of a milder mood (a police report tells of anger)
+    ("da-insult-with-police-report", "da", "I er nogle plattenslagere! Får jeg ikke pengene tilbage, anmelder jeg "
+     "jer til politiet.", "hostile"),
+    ("uk-thieves", "uk", "Ви просто злодії, поверніть мої гроші.", "hostile"),
 ]
 
 
@@ -193,6 +213,12 @@ FLAG_CASES = [
     ("en-each-time-is-not-repeat", "en", "You charged me £2 each time I topped up my card.", set()),
     ("en-broke-again-is-not-repeat", "en", "It is the third time this kettle has broken.", set()),
     ("nb-double-charge-is-not-repeat", "nb", "Dere har trukket meg to ganger for samme ordre.", set()),
+    ("da-each-charge-is-not-repeat", "da", "I trækker 39 kr hver gang jeg betaler med kortet i udlandet.", set()),
+    ("sv-each-try-is-not-repeat", "sv", "Sidan kraschar varje gång jag försöker betala.", set()),
+    ("es-every-call-is-repeat", "es", "Cada vez que llamo me dicen que el técnico vendrá mañana.", {"repeat_contact"}),
+    ("de-mails-repeat", "de", "Ich habe Ihnen dazu schon drei E-Mails geschickt.", {"repeat_contact"}),
+    ("fi-churn-from-you", "fi", "En tilaa teiltä enää koskaan mitään.", {"churn_threat"}),
+    ("es-burning-smell", "es", "El secador olía a quemado después de cinco minutos.", {"safety_risk"}),
     ("en-small-amount", "en", "You charged me $12.99 for shipping that should have been free.", set()),
     # high_value starts at about 1,000 euros in every currency (the label rule in eval/README.md)
     ("nb-below-high-value", "nb", "Sykkelen til 9 490 kr har allerede fått rust på rammen.", set()),
