@@ -181,6 +181,9 @@ MOOD_CASES = [
     ("da-insult-with-police-report", "da", "I er nogle plattenslagere! Får jeg ikke pengene tilbage, anmelder jeg "
      "jer til politiet.", "hostile"),
     ("uk-thieves", "uk", "Ви просто злодії, поверніть мої гроші.", "hostile"),
+    # an exclamation mark in a greeting or a thank-you is no outburst
+    ("da-greeting-exclaimed-calm", "da", "Hej! Jeg har fået trøjen i en anden farve end den, jeg bestilte. Kan I "
+     "bytte den? Tak!", "calm"),
 ]
 
 
