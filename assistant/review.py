@@ -38,6 +38,9 @@ from .types import CriterionResult, Evidence, LanguageGuess, Scorecard
 Detector = Callable[[str], LanguageGuess]
 
 _CUE_CONFIDENCE = 0.95
+# A line that is only a placeholder the agent still has to fill in ("[your name]", "[nom de l'entreprise]"): it
+# shows no criterion, whatever the classifiers make of its words.
+_PLACEHOLDER_ONLY = re.compile(r"\W*\[[^\]\n]*\]\W*")
 _SENTENCE = re.compile(r"[^\n.!?…]*(?:[.!?…]+[\"'»”)]*|\n|$)")
 
 
@@ -57,6 +60,9 @@ class Criterion(Strict):
     overlaps: tuple[str, ...] = ()  # criteria whose examples may also show this one (not used as negatives)
     complaint_similarity: float | None = None  # with a complaint: a sentence this close to it shows the criterion
     implied_by: tuple[str, ...] = ()  # criteria whose evidence also shows this one (a follow-up is a next step)
+    # Faults that a sentence with a cue of this criterion does not show unless a cue of the fault is there too:
+    # "You write that something is wrong with a charge" reports the customer's words, it does not argue.
+    shields: tuple[str, ...] = ()
 
 
 class Rubric(Strict):
@@ -108,10 +114,12 @@ def load_rubric(folder: Path | None = None) -> RubricData:
     for c in rubric.criteria:
         if c.check == "order" and (c.first not in ids or c.then not in ids):
             raise ResourceError(f"{rubric_path}: {c.id}: an order check needs `first` and `then` criteria ids")
-        for key in ("overlaps", "implied_by"):
+        for key in ("overlaps", "implied_by", "shields"):
             unknown = set(getattr(c, key)) - set(ids)
             if unknown:
                 raise ResourceError(f"{rubric_path}: {c.id}.{key}: unknown criteria {sorted(unknown)}")
+        if any(rubric.criterion(f).check != "absent" for f in c.shields):
+            raise ResourceError(f"{rubric_path}: {c.id}.shields: only faults (check: absent) can be shielded")
     langs: dict[str, ReviewLanguage] = {}
     for path in sorted((folder / "review").glob("*.yaml")):
         data = load_model(ReviewLanguage, path)
@@ -247,8 +255,10 @@ class Reviewer:
         if spans:
             x = self._embedder.embed_queries([reply[s.start:s.end] for s in spans]).astype(np.float64)
             probs = self._classifiers.probabilities(x)
+            blank = np.array([bool(_PLACEHOLDER_ONLY.fullmatch(reply[s.start:s.end])) for s in spans])
+            probs = {cid: np.where(blank, 0.0, p) for cid, p in probs.items()}
             if complaint and complaint.strip() and any(c.complaint_similarity for c in self.rubric.criteria):
-                closeness = x @ self._embedder.embed_queries([complaint])[0].astype(np.float64)
+                closeness = np.where(blank, 0.0, x @ self._embedder.embed_queries([complaint])[0].astype(np.float64))
 
         found: dict[str, tuple[list[_Span], float]] = {}  # criterion -> (evidence spans, confidence shown)
         for c in self.rubric.criteria:
@@ -256,6 +266,9 @@ class Reviewer:
                 found[c.id] = self._find(reply, spans, probs.get(c.id), closeness, c)
                 if self._requires[c.id] and not any(p.search(reply) for p in self._requires[c.id]):
                     found[c.id] = ([], min(found[c.id][1], 1 - _CUE_CONFIDENCE))
+        for c in self.rubric.criteria:
+            for fault in c.shields:
+                found[fault] = self._shielded(fault, self._cues[c.id], reply, found[fault], spans, probs)
         for c in self.rubric.criteria:
             if c.check == "present":
                 found[c.id] = (self._without_faults(c, reply, found, spans, probs), found[c.id][1])
@@ -290,6 +303,27 @@ class Reviewer:
         evidence = sorted(set(evidence), key=lambda s: (s.start, s.end))
         confidence = max(best, _CUE_CONFIDENCE) if hits else best
         return evidence, confidence
+
+    def _shielded(self, fault: str, shield: list[re.Pattern[str]], reply: str, found: tuple[list[_Span], float],
+                  spans: list[_Span], probs: Mapping[str, np.ndarray]) -> tuple[list[_Span], float]:
+        """The evidence of ``fault`` less the sentences that hold a ``shield`` cue and no cue of the fault, unless
+        the classifier is surer of the fault than a cue counts (as in :meth:`_without_faults`): "You write that you
+        called three times, but our system shows one call" still argues. When no evidence is left, the confidence
+        shown is the fault's highest probability among the sentences not shielded."""
+        fault_prob = probs.get(fault, np.zeros(len(spans)))
+
+        def shielded(span: _Span) -> bool:
+            text = reply[span.start:span.end]
+            i = next((i for i, s in enumerate(spans) if s.start <= span.start < s.end), None)
+            sure = i is not None and float(fault_prob[i]) > _CUE_CONFIDENCE
+            own = any(p.search(text) for p in self._cues[fault])
+            return not sure and not own and any(p.search(text) for p in shield)
+
+        evidence, shown = found
+        kept = [ev for ev in evidence if not shielded(ev)]
+        if kept or not evidence:
+            return kept, shown
+        return kept, max((float(p) for s, p in zip(spans, fault_prob, strict=False) if not shielded(s)), default=0.0)
 
     def _without_faults(self, c: Criterion, reply: str, found: Mapping[str, tuple[list[_Span], float]],
                         spans: list[_Span], probs: Mapping[str, np.ndarray]) -> list[_Span]:
