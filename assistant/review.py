@@ -60,8 +60,9 @@ class Criterion(Strict):
     overlaps: tuple[str, ...] = ()  # criteria whose examples may also show this one (not used as negatives)
     complaint_similarity: float | None = None  # with a complaint: a sentence this close to it shows the criterion
     implied_by: tuple[str, ...] = ()  # criteria whose evidence also shows this one (a follow-up is a next step)
-    # Faults that a sentence with a cue of this criterion does not show unless a cue of the fault is there too:
-    # "You write that something is wrong with a charge" reports the customer's words, it does not argue.
+    # Faults that a sentence with a cue of this criterion does not show unless a cue of the fault is there too or
+    # the fault's classifier is surer than a cue counts: "You write that something is wrong with a charge" reports
+    # the customer's words, it does not argue.
     shields: tuple[str, ...] = ()
 
 

@@ -1,9 +1,9 @@
 """The pre-send check on the assistant's own drafts: whatever the phrase banks compose passes the rubric.
 
 Every draft is reviewed before an agent sees it, so a phrase the reviewer does not recognise (an apology in the
-informal register, a remedy worded another way) fails drafts that are fine. This walks every language through
-every topic and mood, in both registers, with and without the customer's and the agent's names, and asks the
-reviewer that every required and auto-fail criterion passes.
+informal register, a restatement its classifier scores low) fails drafts that are fine. This walks every language
+through every topic and mood, in both registers, with and without the customer's and the agent's names, and asks
+the reviewer that every required and auto-fail criterion passes.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ PASSAGES = [
 
 
 def _cases():
-    """Each topic with each mood once, the other settings turning over so that every one meets every topic."""
-    settings = itertools.cycle(itertools.product(("formal", "informal"), (True, False), (True, False)))
+    """Each topic with each mood once; within a topic both registers, named and anonymous, signed and unsigned
+    drafts occur, and odd and even topics take the other four of the eight combinations."""
     flag_sets = itertools.cycle(FLAG_SETS)
-    for topic in RULES.topics:
-        for mood in RULES.moods:
-            register, named, signed = next(settings)
+    for t, topic in enumerate(RULES.topics):
+        for m, mood in enumerate(RULES.moods):
+            register = ("formal", "informal")[(m + t) % 2]
+            named, signed = (m // 2 + t) % 2 == 0, (m + m // 2 + t) % 2 == 0
             yield topic, mood, next(flag_sets), register, named, signed
 
 
