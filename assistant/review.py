@@ -20,7 +20,7 @@ How a verdict is reached:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -159,6 +159,11 @@ def _continues(text: str, end: int) -> bool:
         rest += 1
     return rest < len(text) and (text[rest].islower() or text[rest].isdigit()
                                  or (rest == end and text[rest].isalnum()))
+
+
+def _sentence_of(spans: Sequence[_Span], span: _Span) -> int | None:
+    """The index of the sentence in ``spans`` where ``span`` starts, or None."""
+    return next((i for i, s in enumerate(spans) if s.start <= span.start < s.end), None)
 
 
 def split_sentences(text: str) -> list[_Span]:
@@ -315,7 +320,7 @@ class Reviewer:
 
         def shielded(span: _Span) -> bool:
             text = reply[span.start:span.end]
-            i = next((i for i, s in enumerate(spans) if s.start <= span.start < s.end), None)
+            i = _sentence_of(spans, span)
             sure = i is not None and float(fault_prob[i]) > _CUE_CONFIDENCE
             own = any(p.search(text) for p in self._cues[fault])
             return not sure and not own and any(p.search(text) for p in shield)
@@ -332,16 +337,13 @@ class Reviewer:
         than as ``c`` (a cue of ``c`` counts as sure): a problem named only to deny it is not acknowledged ("the
         smell cannot have come from the room"). Faults whose examples may show ``c`` (their ``overlaps``: an
         overpromise still names a next step) are not weighed."""
-        def sentence(span: _Span) -> int | None:
-            return next((i for i, s in enumerate(spans) if s.start <= span.start < s.end), None)
-
         def prob(cid: str, i: int | None) -> float:
             return float(probs[cid][i]) if i is not None and cid in probs else 0.0
 
         faults = [f for f in self.rubric.criteria if f.check == "absent" and c.id not in f.overlaps]
         kept = []
         for ev in found[c.id][0]:
-            i = sentence(ev)
+            i = _sentence_of(spans, ev)
             text = reply[spans[i].start:spans[i].end] if i is not None else ""
             own = _CUE_CONFIDENCE if any(cue.search(text) for cue in self._cues[c.id]) else prob(c.id, i)
             if not any(prob(f.id, i) > own and any(o.start < ev.end and ev.start < o.end

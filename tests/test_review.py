@@ -430,13 +430,26 @@ def test_a_language_file_naming_an_unknown_criterion_is_rejected(tmp_path):
         load_rubric(folder)
 
 
-def test_a_bad_cue_pattern_names_file_and_key(tmp_path):
+@pytest.mark.parametrize(("lang", "criterion", "field"), [("nb", "timeframe", "cues"),
+                                                        ("sv", "personal_tone", "requires")])
+def test_a_bad_pattern_names_file_and_key(tmp_path, lang, criterion, field):
     folder = _copy_prompts(tmp_path)
-    path = folder / "review" / "nb.yaml"
+    path = folder / "review" / f"{lang}.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["criteria"]["timeframe"]["cues"] = ["(unclosed"]
+    data["criteria"][criterion][field] = ["(unclosed"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ResourceError, match=r"nb\.yaml: criteria\.timeframe\.cues\[0\]"):
+    with pytest.raises(ResourceError, match=rf"{lang}\.yaml: criteria\.{criterion}\.{field}\[0\]"):
+        load_rubric(folder)
+
+
+@pytest.mark.parametrize(("shields", "message"), [(["no_such_criterion"], "unknown criteria"),
+                                                  (["apology"], "only faults")])
+def test_shields_must_name_faults(tmp_path, shields, message):
+    folder = _copy_prompts(tmp_path)
+    rubric = yaml.safe_load((folder / "rubric.yaml").read_text(encoding="utf-8"))
+    next(c for c in rubric["criteria"] if c["id"] == "acknowledges_problem")["shields"] = shields
+    (folder / "rubric.yaml").write_text(yaml.safe_dump(rubric, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ResourceError, match=rf"acknowledges_problem\.shields: {message}"):
         load_rubric(folder)
 
 
@@ -600,11 +613,3 @@ def test_a_personal_tone_needs_the_name_and_a_writer_who_is_a_person(reviewer, l
     assert reviewer.review(reply, language=lang).criterion("personal_tone").passed is personal
 
 
-def test_a_bad_requires_pattern_names_file_and_key(tmp_path):
-    folder = _copy_prompts(tmp_path)
-    path = folder / "review" / "sv.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["criteria"]["personal_tone"]["requires"] = ["[unclosed"]
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ResourceError, match=r"sv\.yaml: criteria\.personal_tone\.requires\[0\]"):
-        load_rubric(folder)
