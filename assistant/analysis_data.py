@@ -51,6 +51,7 @@ class AnalysisConfig(Strict):
     mood_from_flags: dict[str, str] = {}  # a flag that tells of a mood, e.g. a legal threat of anger
     brands: tuple[str, ...] = ()  # brand names that mark a product name (case-sensitive)
     non_products: tuple[str, ...] = ()  # capitalised names that are no product: carriers, shops, payment services
+    model_words: tuple[str, ...] = ()  # variant words of a model name in any case: "pro", "max", "detect", "evo"
     injection_markup: tuple[str, ...] = ()  # prompt tokens that mark an instruction in any language ("[INST]")
 
 
@@ -71,6 +72,7 @@ class FactData(Strict):
     currency_symbols: tuple[str, ...] = ()  # extra spellings used in this language only, e.g. Danish "kr."
     product_leads: tuple[str, ...] = ()  # words after which a capitalised name is what was bought: "a", "min"
     nouns_capitalised: bool = False  # every noun has a capital (German): a capital after a lead names nothing
+    product_nouns: tuple[str, ...] = ()  # generic goods ("Backofen"): a capitalised one ends a product name
     inflected_endings: tuple[str, ...] = ()  # "Fiskars-kirveen": an inflected compound tail is left out
     time_words: tuple[str, ...] = ()  # before "21.10" they make it a time of day ("kl. 21.10"), not a date
 

@@ -98,7 +98,7 @@ def _patterns(
         "footer": re.compile(r"(?m)^[ \t]*(?:" + ("|".join(footers) or r"(?!x)x") + r")[^\n]{0,40}$"),
         "intro": re.compile("(?:" + ("|".join(intros) or r"(?!x)x") + r")[ \t]*:?[ \t]*"),
         "sign_off": re.compile(
-            r"(?:^|(?<=[\n.!?>]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!—–-]?(?:[ \t]*\n){0,2}[ \t]*"
+            r"(?:^|(?<=[\n.!?>]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!—–/-]?(?:[ \t]*\n){0,2}[ \t]*"
         ),
     }
 
@@ -167,6 +167,17 @@ def _lower_case_name(text: str, start: int, common: frozenset[str]) -> tuple[int
     return start, start + len(text[start:line_end].rstrip())
 
 
+def _name_below(text: str, start: int) -> tuple[int, int] | None:
+    """The name on the line under a sign-off that goes on for a few words ("Viele Grüße aus Köln\nPetra Schulz",
+    "Cheers from Leeds,\nTom", "Thanks for your help\nKari"): the name ends the text."""
+    line_end = text.find("\n", start)
+    rest = text[start:line_end] if line_end != -1 else ""
+    if not rest.strip() or len(rest.split()) > 3 or any(c.isdigit() for c in rest):
+        return None
+    below = line_end + 1 + len(text[line_end + 1 :]) - len(text[line_end + 1 :].lstrip(" \t"))
+    return _name_after(text, below)
+
+
 def _is_contact_block(rest: str) -> bool:
     """Whether what follows a signed name is only a short tail: a phone number, an address, an e-mail (a few
     short lines), not more of the letter."""
@@ -222,7 +233,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             add("date", m.start(), m.end())
     for m in pats["sign_off"].finditer(folded.text):
         at = folded.position(m.end())
-        span = _name_after(text, at) or _lower_case_name(text, at, common_words(resources))
+        span = _name_after(text, at) or _lower_case_name(text, at, common_words(resources)) or _name_below(text, at)
         if span and pats["sign_off"].match(fold_str(text[span[0] :])):
             continue  # "Merci.\n\nBien à vous,\n...": the second sign-off is no name
         if span and not _overlaps(span, taken):
@@ -269,6 +280,8 @@ def _closing_name(
     words = m.group("name").split()
     if len(words) < 2 and not m.group("dash") and (fold_str(words[0]) in common or len(words[0]) > 11):
         return None  # "\n\nHjelp", "\n\nAsiakaspalvelu": a word, a team, no first name
+    if m.group("dash") and len(words) <= 2 and all(w.islower() and fold_str(w) not in common for w in words):
+        return m.start("name"), m.end("name")  # "- mike": signed in lower case after a dash, no ordinary word
     if not all(w[0].isupper() and not (w.isupper() and len(w.rstrip(".")) > 1) for w in words):
         return None
     if sign_off.match(fold_str(m.group("name"))) or m.group("name") in names:

@@ -23,46 +23,63 @@ _CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
 _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
 # A model code, with dotted parts ("ECAM22.110.B"), a variant after a slash ("EP5447/90") or a "+" ("S23+")
 _MODEL = (
-    r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*(?:/\d{1,3})?\+?|[A-Za-z]+-?\d[\w-]*(?:\.[A-Za-z\d]+)*(?:/\d{1,3})?\+?"
+    r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*(?:/[A-Z\d]{1,3})?\+?|[A-Za-z]+-?\d[\w-]*(?:\.[A-Za-z\d]+)*(?:/[A-Z\d]{1,3})?\+?"
     r"|[A-Z][a-z]+[A-Z]\w*"
     r"|i[A-Z]\w*)"
 )
 _BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
 # "6" in "Serie 6", "11.60" in "Flex 11.60"; not "1 299" or "12.05.2024" (a date found first ends the name anyway)
-_SHORT_NUMBER = r"\d{1,4}(?:\.\d{1,2})?(?![\w.,:/-]?\d)"
-_FOLLOWERS = r"{0,4}"  # words after a brand: "Bang & Olufsen Beosound A1 2nd Gen"
-_FOLLOWER = (  # a model word, a capitalised word ("X-Force"), a short number, or a letter before one ("Jøtul F 305")
-    r"(?:[A-Z]{1,3}\.\d{1,4}(?!\d)|" + _MODEL + r"|(?:[A-ZÀ-Þ][\w'’]*\w|[A-Z](?=-))(?:-[A-Za-z\d][\w'’]*)*|"
-    + _SHORT_NUMBER + r"|[A-Z](?=[ ]\d))"  # "EQ.6", "EQ.500" first: "EQ" alone would do
+_SHORT_NUMBER = r"\d{1,5}(?:\.\d{1,2})?(?![\w.,:/-]?\d)"
+_FOLLOWERS = r"{0,5}"  # words after a brand: "Bang & Olufsen Beosound A1 2nd Gen", "Cecotec Cecofry Full InoxBlack Pro"
+_FOLLOWER = (  # a model code ("EQ.6" before "EQ"), a capitalised word ("X-Force"), a short number, a letter before one;
+    # a number joined to a word ("3000-serie", "Pavilion 15-eg") and "&" between capitalised words ("Cat & Dog")
+    r"(?:[A-Z]{1,3}\.\d{1,4}(?!\d)|" + _MODEL + r"|(?:[A-ZÀ-Þ][\w'’&]*\w|[A-Z](?=-))(?:-[A-Za-z\d][\w'’]*)*|"
+    r"\d{1,4}-[^\W\d_]\w*(?:-\w+)*(?![\w-])|" + _SHORT_NUMBER + r"|[A-Z](?=[ ]\d)|&(?=[ ][A-ZÀ-Þ]))"
 )
 _BRAND_MODEL = re.compile(
     r"(?<![\w-])(" + _BRAND + r"(?:[ ]" + _BRAND + r")?[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
     r"|(?<![\w-])((?:[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)(?:[ ](?:[A-Z]\w+|\d+\b)){1,2})"
 )
-# A name: a capitalised, camel-case or model-code word, then up to three more such words or short numbers.
+# A name: a capitalised, camel-case or model-code word, then up to five more such words or short numbers.
 _WORD = r"[A-ZÀ-Þ][\w'’]*\w(?:-[A-Z\d][\w'’]*)*"  # "Vitamix", "Wi-Fi", "X-Force"
-_NAME = r"(?:" + _WORD + r"|[a-z]+[A-Z][\w-]*|" + _MODEL + r")(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r"(?!\w)"
-_LATIN_NAME = re.compile(  # amid Cyrillic any Latin word is a name's: "roborock S8 Pro", "jbl tune 520bt"
-    r"(?<![\w@./-])(?:(?:[a-z][a-z'’-]+[ ])?(?:[A-Z][\w'’-]*[\w]|[a-z]+[A-Z]\w*)(?:[ ]" + _FOLLOWER + r"){0,3}"
-    r"|[a-z][a-z'’-]+(?:[ ][a-z][a-z'’-]*){0,2}[ ](?=[a-z\d-]*\d)[a-z\d][\w+-]*)(?![\w@])"
-)
 # A name before a spaced compound tail, as Finnish writes a brand and model with a common noun ("Moccamaster KBG
 # Select -kahvinkeitin"): the space before the hyphen marks all before it as one name.
-_SPACED_COMPOUND = re.compile(
-    r"(?<![\w-])(" + _WORD + r"(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r")(?=[ ]-[^\W\d_A-ZÀ-ÞА-ЯЁ]{3,})"
-)
 _COMPOUND_TAIL = re.compile(r"-([^\W\d_A-ZÀ-ÞА-ЯЁ][^\W\d_]{2,})")
 # A name in quotes after the noun it names ("sofaen «Moss 3-seter»", "ліжко «Мрія-3»", "Ecksofa „Kiel U-Form“"):
 # capitalised, and shaped like a model (a digit or a hyphen), or two capitalised words.
 _QUOTED = re.compile(r"(?<=\w[ ])[«\"“„”]([A-ZÀ-ÞА-ЯЁІЇЄ][^«»\"“”„\n]{0,38}[^\s«»\"“”„])[»\"”“]")
 _QUOTED_SHAPE = re.compile(r".*[\d-]|[A-ZÀ-ÞА-ЯЁІЇЄ]\S*[ ][A-ZÀ-ÞА-ЯЁІЇЄ]")
-# After a name: words that go on naming the model in every market, whatever the case ("EQ.6 plus s300",
-# "iphone 14 pro max"); a model code ("s300", "j7+"); or one capital letter ("Xbox Series X"), though not "I",
-# a pronoun in English and Danish ("the Series S I bought", "kan I sende").
-_TIERS = r"plus|pro|max|ultra|mini|lite"
-_MORE = re.compile(
-    r"[ ](?:(?i:" + _TIERS + r")(?![\w-])|(?=[a-z\d]*\d)(?=\d*[a-z])[a-z\d]{2,}\+?(?![\w-])|[A-HJ-Z](?![\w'’-]))"
-)
+# A model code in lower case after a listed brand ("dyson v15", "sony wh-1000xm4", "jbl flip 6")
+_LOWER_CODE = r"[a-z]*-?\d[a-z\d]*(?:-[a-z\d]+)*\+?"
+
+
+class _Grammar:
+    """The patterns that take the model words of ``prompts/analysis.yaml`` (``model_words``: "pro", "detect",
+    "evo"): inside a name in any case ("LG OLED evo C4") and after one ("Dyson V8 absolute", "EQ.6 plus s300")."""
+
+    def __init__(self, model_words: tuple[str, ...]) -> None:
+        words = "|".join(re.escape(w) for w in sorted(model_words, key=len, reverse=True)) or r"(?!x)x"
+        variant = r"(?i:" + words + r")(?![\w-])\+?"
+        self.follower = r"(?:" + variant + "|" + _FOLLOWER + r")"
+        self.name = (r"(?:" + _WORD + r"|[a-z]+[A-Z][\w-]*|" + _MODEL + r")(?:[ ]" + self.follower + r")"
+                     + _FOLLOWERS + r"(?!\w)")
+        self.latin = re.compile(  # amid Cyrillic any Latin word is a name's: "roborock S8 Pro", "jbl tune 520bt"
+            r"(?<![\w@./-])(?:(?:[a-z][a-z'’-]+[ ])?(?:[A-Z][\w'’-]*[\w]|[a-z]+[A-Z]\w*)(?:[ ]" + self.follower
+            + r"){0,4}|[a-z][a-z'’-]+(?:[ ][a-z][a-z'’-]*){0,3}[ ](?=[a-z\d-]*\d)[a-z\d][\w+-]*)(?![\w@])"
+        )
+        self.spaced_compound = re.compile(
+            r"(?<![\w-])(" + _WORD + r"(?:[ ]" + self.follower + r")" + _FOLLOWERS + r")(?=[ ]-[^\W\d_A-ZÀ-ÞА-ЯЁ]{3,})"
+        )
+        # After a name: a model word, a model code ("s300", "j7+"), or one capital letter ("Xbox Series X"),
+        # though not "I", a pronoun in English and Danish ("the Series S I bought", "kan I sende").
+        self.more = re.compile(
+            r"[ ](?:" + variant + r"|(?=[a-z\d]*\d)(?=\d*[a-z])[a-z\d]{2,}\+?(?![\w-])|[A-HJ-Z](?![\w'’-]))"
+        )
+
+
+@functools.lru_cache(maxsize=4)
+def _grammar(resources: AnalysisResources) -> _Grammar:
+    return _Grammar(resources.config.model_words)
 
 
 @functools.lru_cache(maxsize=4)
@@ -71,20 +88,22 @@ def _brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
     if not brands:
         return None
     names = "|".join(re.escape(b) for b in brands)
-    return re.compile(r"(?<![\w-])(?:" + names + r")(?:[ ]" + _FOLLOWER + r")" + _FOLLOWERS + r"(?!\w)")
+    follower = _grammar(resources).follower
+    return re.compile(r"(?<![\w-])(?:" + names + r")(?:[ ]" + follower + r")" + _FOLLOWERS + r"(?!\w)")
 
 
 @functools.lru_cache(maxsize=4)
 def _lower_brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
-    """A listed brand written in lower case ("iphone 14", "samsung galaxy a54"): a name only with a model code
-    after it, at most two words on, of two characters or more ("dyson v15", not "polar 2")."""
-    brands = sorted({b.lower() for b in resources.config.brands if not b.islower()}, key=len, reverse=True)
+    """A listed brand, in lower case or not, with the model in lower case ("iphone 14", "samsung galaxy a54",
+    "Sony wh-1000xm4"): a name only with a model code after it, at most three words on; a lone digit only after
+    a model word ("jbl flip 6", not "polar 2")."""
+    brands = sorted({c for b in resources.config.brands if not b.islower() for c in (b, b.lower())},
+                    key=len, reverse=True)
     if not brands:
         return None
     names = "|".join(re.escape(b) for b in brands)
     return re.compile(
-        r"(?<![\w-])(?:" + names + r")(?P<words>(?:[ ][a-z]+){0,2})[ ]"
-        r"(?=[a-z\d]{2})(?=[a-z]*\d)[a-z]*\d[a-z\d]*\+?(?![\w-])"
+        r"(?<![\w-])(?:" + names + r")(?P<words>(?:[ ][a-z]+){0,3})[ ](?P<code>" + _LOWER_CODE + r")(?![\w-])"
     )
 
 
@@ -92,8 +111,16 @@ def _lower_brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None
 def common_words(resources: AnalysisResources) -> frozenset[str]:
     """Folded words of every language's example sentences and cues: ordinary words, so no name ("Error 14",
     «Under transport») and no signed name ("takk for hjelpen")."""
+    return _words_of(resources, None)
+
+
+@functools.lru_cache(maxsize=32)
+def _words_of(resources: AnalysisResources, language: str | None) -> frozenset[str]:
+    """Ordinary words of ``language`` (of every language when None): "note" is English, not Spanish, so
+    "xiaomi redmi note 14" in a Spanish text is a name while "iphone and 14 days" in English is not."""
     texts: list[str] = []
-    for lang in resources.languages.values():
+    own = [resources.languages[language]] if language in resources.languages else resources.languages.values()
+    for lang in own:
         texts += [*lang.injection_examples, *lang.injection_counter, *lang.remedy_requests, *lang.injection]
         for group in (lang.topics, lang.moods, lang.flags):
             for data in group.values():
@@ -115,7 +142,7 @@ def _lead_pattern(resources: AnalysisResources, language: str | None) -> re.Patt
         return None
     leads = set(facts.product_leads)
     words = "|".join(re.escape(w) for w in sorted(leads, key=len, reverse=True))
-    return re.compile(r"(?<!\w)(?i:" + words + r")[ ]+(" + _NAME + r")")
+    return re.compile(r"(?<!\w)(?i:" + words + r")[ ]+(" + _grammar(resources).name + r")")
 
 
 @functools.lru_cache(maxsize=4)
@@ -164,11 +191,13 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
         spans.extend(m.span() for m in brand.finditer(text))
     for m in _BRAND_MODEL.finditer(text):
         spans.append(m.span(1 if m.group(1) else 2))
-    spans.extend(m.span(1) for m in _SPACED_COMPOUND.finditer(text))
+    grammar = _grammar(resources)
+    spans.extend(m.span(1) for m in grammar.spaced_compound.finditer(text))
     lower = _lower_brand_pattern(resources)
     common = common_words(resources)
     if lower is not None:  # "iphone og 2 ladere": the words between brand and model are no ordinary words
-        spans.extend(m.span() for m in lower.finditer(text) if not set(m.group("words").split()) & common)
+        own = _words_of(resources, language)
+        spans.extend(m.span() for m in lower.finditer(text) if _is_lower_model(text, m, own))
     for m in _QUOTED.finditer(text):
         first = fold_str(m.group(1).split()[0].split("-")[0])
         if _QUOTED_SHAPE.match(m.group(1)) and first not in common:
@@ -180,19 +209,68 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     if lead is not None and letters:
         spans.extend(m.span(1) for m in lead.finditer(text) if not _is_shouted(m.group(1).split()[0]))
     if sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters) / 2:  # Latin names amid Cyrillic, first:
-        latin = [m.span() for m in _LATIN_NAME.finditer(text) if not _SENTENCE_START.search(text, 0, m.start())]
+        latin = [m.span() for m in grammar.latin.finditer(text) if not _SENTENCE_START.search(text, 0, m.start())]
         spans = latin + spans  # the whole Latin run ("jbl Tune 520BT") over a brand and model inside it
     lang = resources.languages.get(language or "")
     endings = tuple(e.casefold() for e in lang.facts.inflected_endings) if lang else ()
-    cleaned = (_clean(text, span, resources, endings) for span in spans)
-    return [(span[0], _extend(text, span[1])) for span in cleaned if span]
+    nouns = _product_nouns(resources, language)
+    found = []
+    for span in spans:
+        cleaned = _clean(text, span, resources, endings)
+        if cleaned:
+            start, end = _before_noun(text, cleaned[0], _extend(text, cleaned[1], grammar), nouns)
+            found.append((start, end))
+    return _merged(found)
 
 
-def _extend(text: str, end: int) -> int:
+def _is_lower_model(text: str, m: re.Match[str], ordinary: frozenset[str]) -> bool:
+    """Whether a listed brand and the lower-case words after it name a model: no ordinary word between brand and
+    code ("iphone og 2 ladere"), and a lone digit only after a model word and before no ordinary word ("jbl flip
+    6", not "polar 2" nor "Apple watch 2 weeks ago")."""
+    if set(m.group("words").split()) & ordinary:
+        return False
+    if len(m.group("code")) > 1:
+        return True
+    after = re.match(r"[ ]([^\W\d_]{3,})", text[m.end() :])  # a count's noun, not "in" or "og"
+    return bool(m.group("words")) and not (after and fold_str(after.group(1)) in ordinary)
+
+
+def _extend(text: str, end: int, grammar: _Grammar) -> int:
     """``end`` moved past the model words that follow a name found ("Siemens EQ.6" plus "plus s300")."""
     for _ in range(3):
-        m = _MORE.match(text, end)
+        m = grammar.more.match(text, end)
         if not m:
             break
         end = m.end()
     return end
+
+
+@functools.lru_cache(maxsize=32)
+def _product_nouns(resources: AnalysisResources, language: str | None) -> tuple[str, ...]:
+    own = [resources.languages[language]] if language in resources.languages else resources.languages.values()
+    return tuple(sorted({fold_str(n) for lang in own for n in lang.facts.product_nouns}, key=len, reverse=True))
+
+
+def _before_noun(text: str, start: int, end: int, nouns: tuple[str, ...]) -> tuple[int, int]:
+    """``(start, end)`` cut before a generic noun that a capitalising language writes after the name ("Neff N 70
+    Backofens", "Bosch Serie 8 Geschirrspüler"): an inflected form of a ``product_nouns`` word ends it."""
+    for m in re.finditer(r"[ ]([^\W\d_][\w-]*)", text[start:end]):
+        word = fold_str(m.group(1))
+        if any(word.startswith(n) and len(word) - len(n) <= 2 for n in nouns):
+            return start, start + m.start()
+    return start, end
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans, a later one that starts inside an earlier one lengthening it: two patterns that each saw part of
+    a name ("The North Face Himalayan" amid Cyrillic, the brand "The North Face" with its model words) name it
+    together. A later span never moves an earlier one's start ("Kaffeevollautomat DeLonghi ...")."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        for i, (s, e) in enumerate(out):
+            if s <= start < e:
+                out[i] = (s, max(e, end))
+                break
+        else:
+            out.append((start, end))
+    return out

@@ -229,6 +229,49 @@ PRODUCTS = [
     pytest.param("ru", "Купила наушники jbl Tune 520BT, левый не работает.", ["jbl Tune 520BT"], id="ru-lower-latin"),
     pytest.param("uk", "Ноутбук lenovo ideapad 5 не вмикається.", ["lenovo ideapad 5"], id="uk-lower-latin-code"),
     pytest.param("ru", "Кроссовки New Balance 990 натирают.", ["New Balance 990"], id="ru-brand-with-lead-word"),
+    # model words (prompts/analysis.yaml model_words) in lower case inside and after a name, and "+" after one
+    pytest.param("fr", "Mon Dyson V11 absolute ne charge plus.", ["Dyson V11 absolute"], id="fr-variant-after"),
+    pytest.param("nl", "de dyson v12 detect slim doet het niet", ["dyson v12 detect slim"], id="nl-variant-lower"),
+    pytest.param("pl", "Telewizor LG OLED evo G3 ma martwe piksele.", ["LG OLED evo G3"], id="pl-variant-inside"),
+    pytest.param("es", "el movil xiaomi redmi note 12 pro+ no carga", ["xiaomi redmi note 12 pro+"],
+                 id="es-variant-plus"),
+    # a lower-case model code with a hyphen; a lone digit after a model word; a capitalised brand, lower-case model
+    pytest.param("nb", "har ikke fått refusjon for sony wh-1000xm3 enda", ["sony wh-1000xm3"], id="nb-lower-hyphen"),
+    pytest.param("da", "hvor er min lenovo legion 7 pro?", ["lenovo legion 7 pro"], id="da-lower-lone-digit"),
+    pytest.param("nl", "ik kreeg een jbl flip 5 in plaats van een jbl go 3", ["jbl flip 5", "jbl go 3"],
+                 id="nl-lower-two"),
+    pytest.param("nb", "Min Samsung galaxy s22 har knust skjerm.", ["Samsung galaxy s22"], id="nb-capital-brand-lower"),
+    pytest.param("en", "The Apple watch 2 weeks ago stopped.", ["Apple"], id="en-lone-digit-before-a-word"),
+    pytest.param("nb", "Jeg kjøpte Samsung tv for 2 år siden.", ["Samsung"], id="nb-ordinary-word-between"),
+    # a number joined to a word, "&" between capitalised words, a letter variant after a slash, longer names
+    pytest.param("nn", "Eg fekk ein Philips 2000-serie HD9200/90 i staden.", ["Philips 2000-serie HD9200/90"],
+                 id="nn-number-word"),
+    pytest.param("en", "My Instant Pot Duo 7-in-1 leaks steam.", ["Instant Pot Duo 7-in-1"], id="en-number-words"),
+    pytest.param("uk", "Ноутбук HP Victus 16-r0 перегрівається.", ["HP Victus 16-r0"], id="uk-number-code"),
+    pytest.param("fr", "Mon Tefal Easy Fry & Grill XXL fume.", ["Tefal Easy Fry & Grill XXL"], id="fr-ampersand"),
+    pytest.param("pl", "Pralka Samsung WW80T534DAW/S6 nie działa.", ["Samsung WW80T534DAW/S6"], id="pl-slash-letters"),
+    pytest.param("es", "La Cecotec Conga 11090 Spin Revolution Home&Wash no aspira.",
+                 ["Cecotec Conga 11090 Spin Revolution Home&Wash"], id="es-five-words"),
+    pytest.param("de", "Der De'Longhi Eletta Explore ECAM450.86.T tropft.", ["De'Longhi Eletta Explore ECAM450.86.T"],
+                 id="de-apostrophe-brand"),
+    # German writes the generic noun after the name with a capital: a product_nouns word ends the name
+    pytest.param("de", "Der Bosch Serie 8 Geschirrspüler ist kaputt.", ["Bosch Serie 8"], id="de-noun-after"),
+    pytest.param("de", "Wegen meines Neff N 50 Backofens rief ich an.", ["Neff N 50"], id="de-noun-inflected"),
+    pytest.param("de", "Mein Samsung Galaxy S24 Ultra Handy ist kaputt.", ["Samsung Galaxy S24 Ultra"],
+                 id="de-noun-after-variant"),
+    # amid Cyrillic: the Latin run and a listed brand's longer name are one name
+    pytest.param("uk", "Куртка The North Face Summit Breithorn прийшла не того розміру.",
+                 ["The North Face Summit Breithorn"], id="uk-latin-and-brand"),
+    pytest.param("uk", "Ноутбук Acer Nitro V 15 ANV15-51 не вмикається.", ["Acer Nitro V 15 ANV15-51"],
+                 id="uk-latin-long"),
+    pytest.param("ru", "телевизор xiaomi tv a pro 55 пришел разбитым", ["xiaomi tv a pro 55"],
+                 id="ru-latin-lower-words"),
+    # no model word after a name when it is an ordinary word; no generic noun as a product
+    pytest.param("en", "The Sonos Era 300 wifi keeps dropping.", ["Sonos Era 300"], id="en-wifi-is-no-variant"),
+    pytest.param("en", "My Samsung fridge and the Bosch dishwasher both broke.", ["Samsung", "Bosch"],
+                 id="en-generic-nouns-after-brands"),
+    pytest.param("de", "Der Staubsauger und der Backofen sind kaputt.", [], id="de-nouns-only"),
+    pytest.param("nl", "Mijn koelkast is 2 keer gerepareerd.", [], id="nl-noun-and-count"),
 ]
 
 
@@ -445,6 +488,16 @@ NAMES = [
     pytest.param("de", "Danke!\n\nLG Petra", ["Petra"], id="de-lg"),
     pytest.param("de", "Mein Fernseher ist kaputt.\nLG OLED65B3", [], id="de-lg-model"),
     pytest.param("es", "Quiero una solución.\nAtte. Rosa Gil", ["Rosa Gil"], id="es-atte"),
+    # a sign-off that goes on for a few words has the name on the line below; a slash after the sign-off
+    pytest.param("de", "Bitte melden Sie sich.\n\nViele Grüße aus Köln\nPetra Schulz", ["Petra Schulz"],
+                 id="de-sign-off-from-place"),
+    pytest.param("en", "Sort it out please.\n\nCheers from Leeds,\nTom", ["Tom"], id="en-sign-off-from-place"),
+    pytest.param("en", "Please sort it.\n\nBest regards / Anna Larsen", ["Anna Larsen"], id="en-sign-off-slash"),
+    pytest.param("en", "Thanks for your help\nand please hurry, the party is on Saturday and I need it.", [],
+                 id="en-sign-off-words-then-text"),
+    # signed in lower case after a dash; an ordinary word after a dash is none
+    pytest.param("en", "Left earbud is dead.\n\n- mike", ["mike"], id="en-dash-lower"),
+    pytest.param("en", "It broke again.\n\n- refund", [], id="en-dash-lower-word"),
 ]
 
 
