@@ -32,12 +32,14 @@ _BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
 _SHORT_NUMBER = r"\d{1,5}(?:\.\d{1,2})?(?![\w.,:/-]?\d)"
 _FOLLOWERS = r"{0,5}"  # words after a brand: "Bang & Olufsen Beosound A1 2nd Gen", "Cecotec Cecofry Full InoxBlack Pro"
 _FOLLOWER = (  # a model code ("EQ.6" before "EQ"), a capitalised word ("X-Force"), a short number, a letter before one;
-    # a number joined to a word ("3000-serie", "Pavilion 15-eg") and "&" between capitalised words ("Cat & Dog")
+    # a number joined to a word ("3000-serie", "Pavilion 15-eg"), a capital before a capitalised part ("Z Fold6"),
+    # and "&" between capitalised words ("Cat & Dog")
     r"(?:[A-Z]{1,3}\.\d{1,4}(?!\d)|" + _MODEL + r"|(?:[A-ZÀ-Þ][\w'’&]*\w|[A-Z](?=-))(?:-[A-Za-z\d][\w'’]*)*|"
-    r"\d{1,4}-[^\W\d_]\w*(?:-\w+)*(?![\w-])|" + _SHORT_NUMBER + r"|[A-Z](?=[ ]\d)|&(?=[ ][A-ZÀ-Þ]))"
+    r"\d{1,4}-[^\W\d_]\w*(?:-\w+)*(?![\w-])|" + _SHORT_NUMBER
+    + r"|[A-Z](?=[ ]\d)|[A-HJ-Z](?=[ ][A-Z])|&(?=[ ][A-ZÀ-Þ]))"
 )
 _BRAND_MODEL = re.compile(
-    r"(?<![\w-])(" + _BRAND + r"(?:[ ]" + _BRAND + r")?[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
+    r"(?<![\w-])(" + _BRAND + r"(?:[ ]" + _BRAND + r"){0,2}[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
     r"|(?<![\w-])((?:[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)(?:[ ](?:[A-Z]\w+|\d+\b)){1,2})"
 )
 # A name: a capitalised, camel-case or model-code word, then up to five more such words or short numbers.
@@ -61,7 +63,7 @@ class _Grammar:
         words = "|".join(re.escape(w) for w in sorted(model_words, key=len, reverse=True)) or r"(?!x)x"
         variant = r"(?i:" + words + r")(?![\w-])\+?"
         self.follower = r"(?:" + variant + "|" + _FOLLOWER + r")"
-        self.name = (r"(?:" + _WORD + r"|[a-z]+[A-Z][\w-]*|" + _MODEL + r")(?:[ ]" + self.follower + r")"
+        self.name = (r"(?:" + _MODEL + r"|" + _WORD + r"|[a-z]+[A-Z][\w-]*)(?:[ ]" + self.follower + r")"
                      + _FOLLOWERS + r"(?!\w)")
         self.latin = re.compile(  # amid Cyrillic any Latin word is a name's: "roborock S8 Pro", "jbl tune 520bt"
             r"(?<![\w@./-])(?:(?:[a-z][a-z'’-]+[ ])?(?:[A-Z][\w'’-]*[\w]|[a-z]+[A-Z]\w*)(?:[ ]" + self.follower
@@ -189,6 +191,12 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     brand = _brand_pattern(resources)
     if brand is not None:
         spans.extend(m.span() for m in brand.finditer(text))
+    letters = [c for c in text if c.isalpha()]
+    if sum(c.isupper() for c in letters) > len(letters) / 2:
+        letters = []  # shouted text: a capital letter tells nothing of a name
+    lead = _lead_pattern(resources, language)
+    if lead is not None and letters:  # before the shapes below: "a Shark Stratos IZ400" over "Stratos IZ400"
+        spans.extend(m.span(1) for m in lead.finditer(text) if not _is_shouted(m.group(1).split()[0]))
     for m in _BRAND_MODEL.finditer(text):
         spans.append(m.span(1 if m.group(1) else 2))
     grammar = _grammar(resources)
@@ -202,12 +210,6 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
         first = fold_str(m.group(1).split()[0].split("-")[0])
         if _QUOTED_SHAPE.match(m.group(1)) and first not in common:
             spans.append(m.span(1))
-    letters = [c for c in text if c.isalpha()]
-    if sum(c.isupper() for c in letters) > len(letters) / 2:
-        letters = []  # shouted text: a capital letter tells nothing of a name
-    lead = _lead_pattern(resources, language)
-    if lead is not None and letters:
-        spans.extend(m.span(1) for m in lead.finditer(text) if not _is_shouted(m.group(1).split()[0]))
     if sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters) / 2:  # Latin names amid Cyrillic, first:
         latin = [m.span() for m in grammar.latin.finditer(text) if not _SENTENCE_START.search(text, 0, m.start())]
         spans = latin + spans  # the whole Latin run ("jbl Tune 520BT") over a brand and model inside it
@@ -253,10 +255,11 @@ def _product_nouns(resources: AnalysisResources, language: str | None) -> tuple[
 
 def _before_noun(text: str, start: int, end: int, nouns: tuple[str, ...]) -> tuple[int, int]:
     """``(start, end)`` cut before a generic noun that a capitalising language writes after the name ("Neff N 70
-    Backofens", "Bosch Serie 8 Geschirrspüler"): an inflected form of a ``product_nouns`` word ends it."""
+    Backofens", "Garmin Edge 1050 Fahrradcomputer"): a word ending in a ``product_nouns`` word, or in one of its
+    inflected forms (two letters more), ends it."""
     for m in re.finditer(r"[ ]([^\W\d_][\w-]*)", text[start:end]):
         word = fold_str(m.group(1))
-        if any(word.startswith(n) and len(word) - len(n) <= 2 for n in nouns):
+        if any(word[: len(word) - cut].endswith(n) for n in nouns for cut in range(3)):
             return start, start + m.start()
     return start, end
 

@@ -254,11 +254,21 @@ PRODUCTS = [
                  ["Cecotec Conga 11090 Spin Revolution Home&Wash"], id="es-five-words"),
     pytest.param("de", "Der De'Longhi Eletta Explore ECAM450.86.T tropft.", ["De'Longhi Eletta Explore ECAM450.86.T"],
                  id="de-apostrophe-brand"),
+    # a lone capital before a capitalised model part; an unlisted brand of three words before its code; after a lead
+    # word the whole name, over the shape found inside it; a "+" glued to a code after a lead word
+    pytest.param("da", "Min Samsung Galaxy Z Fold6 knækker i hængslet.", ["Samsung Galaxy Z Fold6"],
+                 id="da-lone-capital"),
+    pytest.param("en", "The Tineco Floor One S7 Pro leaves streaks.", ["Tineco Floor One S7 Pro"],
+                 id="en-unlisted-three-words"),
+    pytest.param("en", "I bought a Shark Detect Pro IW3510UK last week.", ["Shark Detect Pro IW3510UK"],
+                 id="en-lead-over-shape"),
+    pytest.param("fr", "J'ai reçu un Galaxy A25 au lieu d'un A35+.", ["Galaxy A25", "A35+"], id="fr-lead-plus"),
     # German writes the generic noun after the name with a capital: a product_nouns word ends the name
     pytest.param("de", "Der Bosch Serie 8 Geschirrspüler ist kaputt.", ["Bosch Serie 8"], id="de-noun-after"),
     pytest.param("de", "Wegen meines Neff N 50 Backofens rief ich an.", ["Neff N 50"], id="de-noun-inflected"),
     pytest.param("de", "Mein Samsung Galaxy S24 Ultra Handy ist kaputt.", ["Samsung Galaxy S24 Ultra"],
                  id="de-noun-after-variant"),
+    pytest.param("de", "Mein Garmin Edge 840 Fahrradcomputer startet neu.", ["Garmin Edge 840"], id="de-noun-compound"),
     # amid Cyrillic: the Latin run and a listed brand's longer name are one name
     pytest.param("uk", "Куртка The North Face Summit Breithorn прийшла не того розміру.",
                  ["The North Face Summit Breithorn"], id="uk-latin-and-brand"),
