@@ -48,6 +48,7 @@ _ORDINAL = r"(?:\.|st|nd|rd|th|er|e|-?го|-е|-?ого)?"
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _LETTERS_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of a name: letters, no digits ("o'neil")
 # Lower-case words inside a signed name: nobiliary particles, and "and" for couples ("Per og Anne Hansen").
+_POSTSCRIPT = re.compile(r"\n[ \t]*\n[ \t]*(?:p\.?[ ]?)?p\.?[ ]?s\b", re.IGNORECASE)  # "P.S.", "PS:", "P.P.S."
 _PARTICLE_RE = re.compile(r"van|von|der|den|de|da|del|la|le|du|af|zu|ter|og|och|and|und|et|en|y|i|и|і|ja|oraz")
 
 
@@ -180,7 +181,9 @@ def _name_below(text: str, start: int) -> tuple[int, int] | None:
 
 def _is_contact_block(rest: str) -> bool:
     """Whether what follows a signed name is only a short tail: a phone number, an address, an e-mail (a few
-    short lines), not more of the letter."""
+    short lines), not more of the letter; a postscript after a blank line ("\n\nP.S. ...") is no more of it."""
+    postscript = _POSTSCRIPT.search(rest)
+    rest = rest[: postscript.start()] if postscript else rest
     lines = [line.strip() for line in rest.strip().splitlines() if line.strip()]
     return len(rest.strip()) <= 60 or (len(lines) <= 5 and all(len(line) <= 50 for line in lines))
 
@@ -239,12 +242,15 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         if span and not _overlaps(span, taken):
             facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
             taken.append(span)  # "MfG\nK. Braun" signs a name, not a Braun product
+    signed = [f.end for f in facts if f.kind == "customer_name"]
     for m in pats["intro"].finditer(folded.text):  # "My name is Sarah Lee", "Меня зовут Анна"
         span = _name_after(text, folded.position(m.end()), ends_text=False)
         if span and not _overlaps(span, taken) and not any(f.kind == "customer_name" for f in facts):
             facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
             taken.append(span)
     for start, full in find_products(text, resources, language):
+        if signed and start > signed[0] and "\n\n" not in text[signed[0] : start]:
+            continue  # "Flat 3, 12 Queen's Road\nLondon SW1 2AB": the address under a signed name is no product
         end = min([full, *(s for s, e in taken if start < s < full)])  # "Philips Airfryer XXL 28. oktober"
         end = start + len(text[start:end].rstrip(" ,.:;-"))
         if end < full and len(text[start:end].split()) < 2:

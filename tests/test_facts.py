@@ -508,7 +508,18 @@ NAMES = [
     # signed in lower case after a dash; an ordinary word after a dash is none
     pytest.param("en", "Left earbud is dead.\n\n- mike", ["mike"], id="en-dash-lower"),
     pytest.param("en", "It broke again.\n\n- refund", [], id="en-dash-lower-word"),
+    # a postscript after a blank line under the name is no more of the letter
+    pytest.param("en", "Please fix it.\n\nBest regards,\nAnna Larsen\n\nP.S. The tracking link in your e-mail does "
+                 "not work either, it only shows an error page.", ["Anna Larsen"], id="en-postscript"),
 ]
+
+
+def test_an_address_under_a_signed_name_is_no_product():
+    text = "The lamp never came.\n\nKind regards,\nSarah-Jane McDonald\nFlat 3, 12 Queen's Road\nLondon SW1 2AB"
+    facts = [(f.kind, f.value) for f in extract_facts(text, "en")]
+    assert facts == [("customer_name", "Sarah-Jane McDonald")]
+    text = "My name is Sarah Lee and my Philips Airfryer XXL never came."  # an introduced name is mid-text
+    assert ("product", "Philips Airfryer XXL") in [(f.kind, f.value) for f in extract_facts(text, "en")]
 
 
 def test_a_signed_name_is_no_product():
