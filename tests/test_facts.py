@@ -351,6 +351,12 @@ ORDERS = [
     pytest.param("es", "Mi pedido n.º 88213 sigue en tránsito.", ["88213"], id="es-n-o"),
     pytest.param("da", "Ordrenr. 55120 er stadig ikke leveret.", ["55120"], id="da-abbrev-dot"),
     pytest.param("de", "Kundennr.: 88123, bitte um Rückruf.", ["88123"], id="de-abbrev-dot-colon"),
+    # "'s" as a link, the Nynorsk word for an order, a shipment's number, an after-sales case
+    pytest.param("en", "My order number's 114-77812.", ["114-77812"], id="en-apostrophe-s"),
+    pytest.param("nn", "Tingingsnummeret er 44812-B.", ["44812-B"], id="nn-tinging"),
+    pytest.param("ru", "Номер отправления RA123456789RU не отслеживается.", ["RA123456789RU"], id="ru-shipment"),
+    pytest.param("uk", "Відправлення 59001234567890 стоїть на місці.", ["59001234567890"], id="uk-shipment"),
+    pytest.param("fr", "Mon dossier SAV n° 2025-44781 est bloqué.", ["2025-44781"], id="fr-dossier-sav"),
     pytest.param("fi", "tilausnro 88123 ei näy järjestelmässä", ["88123"], id="fi-abbrev"),
     pytest.param("en", "Order number: 4471-AB-22 was charged twice.", ["4471-AB-22"], id="en-code-groups"),
     pytest.param("en", "The tracking no. is 1Z999AA10123456784 and it never moves.", ["1Z999AA10123456784"],
