@@ -16,9 +16,11 @@ from .textmatch import fold_str
 # it ("Tefal Ingenio", "iPhone 15 Pro"); a capitalised or camel-case brand followed by a model code ("Sony
 # WF-1000XM5", "MacBook Air"); a capitalised name right after a word such as "a", "my", "en", "min"
 # (``product_leads``: "a Vitamix", "min Stokke Tripp Trapp"); a Latin-script name amid Cyrillic ("чайник
-# Redmond"); a listed brand in lower case before a model code ("iphone 13"); a model-shaped name in quotes
-# ("«Moss 3-seter»"). Model words and codes after any of these go with it ("EQ.6 plus s300"). Carriers, shops and
-# payment services (``non_products``) are left out.
+# Redmond"); a listed brand before a model code in lower case ("iphone 13", "Sony wh-1000xm4"); a model-shaped
+# name in quotes ("«Moss 3-seter»"). Model words (``model_words``) and codes after any of these go with it ("EQ.6
+# plus s300", "Dyson V8 absolute"); a generic noun that a capitalising language writes after the name
+# (``product_nouns``: "Neff N 70 Backofen") ends it. Carriers, shops and payment services (``non_products``) are
+# left out.
 _CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
 _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
 # A model code, with dotted parts ("ECAM22.110.B"), a variant after a slash ("EP5447/90") or a "+" ("S23+")
