@@ -41,7 +41,8 @@ _SHORT_DATE = re.compile(
 )
 # "28-10" (Dutch, Danish): with a hyphen when the day is larger than the month, as no range is ("5-7 werkdagen",
 # "10-12 dagen" count up), or far smaller ("3-11", "2-10"): a range of days, weeks or hours spans less ("6-10 uger",
-# "8-12"), and one from 1 is as likely a range as the first of a month ("1-7 dagen")
+# "8-12"), and one from 1 is as likely a range as the first of a month ("1-7 dagen"); after a word that introduces
+# a date in the complaint's language (``date_leads``: "op 6-10", "den 6-10") it is one anyway
 _RANGE_SPAN = 5
 _HYPHEN_DATE = re.compile(r"(?<![\w.,/:-])(?P<day>[12]\d|3[01]|[2-9])-(?P<month>0[1-9]|1[0-2])(?![\w/-]|[.,:]\d)")
 _ORDINAL = r"(?:\.|st|nd|rd|th|er|e|-?го|-е|-?ого)?"
@@ -73,6 +74,7 @@ def _patterns(
     intros = sorted({cue_pattern(w) for lang in langs for w in lang.facts.name_intros}, key=len, reverse=True)
     footers = sorted({cue_pattern(w) for lang in langs for w in lang.facts.mail_footers}, key=len, reverse=True)
     times = sorted({cue_pattern(w) for lang in langs for w in lang.facts.time_words}, key=len, reverse=True)
+    leads = sorted({cue_pattern(w) for lang in own for w in lang.facts.date_leads}, key=len, reverse=True)
     # A link word ends before a space, "#" or ":", or with a sign of its own ("no.", "n°"); "NO77812" is a code whole.
     # The number may stand in brackets after its word ("factura (FV-2025-118)").
     connector = r"(?:\s*(?:" + "|".join([*links, _LINKS]) + r")(?:(?<=[^\w\s])|(?=[\s#:])))*\s*[:(]?\s*"
@@ -91,6 +93,7 @@ def _patterns(
         ),
         "date_numeric": re.compile(_NUMERIC_DATE),
         "time_before": re.compile(r"(?:" + ("|".join(times) or r"(?!x)x") + r")\s*\Z"),
+        "date_lead": re.compile(r"(?<!\w)(?:" + ("|".join(leads) or r"(?!x)x") + r")\s*\Z"),
         "date_month": re.compile(
             r"(?<![\w.])(?:\d{1,2}" + _ORDINAL + r"\s*(?:(?:of|de)\s+)?" + month + r"(?:\s+(?:de\s+)?\d{4})?"
             r"|" + month + r"\s+\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:,?\s+\d{4})?)"
@@ -232,6 +235,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         day, month = int(m.group("day")), int(m.group("month"))
         if not pats["time_before"].search(folded.text, max(0, m.start() - 12), m.start()) and (
             day > month or month - day > _RANGE_SPAN
+            or pats["date_lead"].search(folded.text, max(0, m.start() - 12), m.start())
         ):
             add("date", m.start(), m.end())
     for m in pats["sign_off"].finditer(folded.text):

@@ -411,6 +411,10 @@ DATES = [
     pytest.param("nl", "Op 3-11 besteld.", ["3-11"], id="nl-hyphen-day-far-below-month"),
     pytest.param("da", "Leveringstiden er 6-10 uger, eller 1-7 dage på lager.", [], id="da-ranges-span-less"),
     pytest.param("sv", "Butiken har öppet 9-17, kassan stänger kl. 4-12.", [], id="sv-opening-hours"),
+    # after a word that introduces a date (date_leads) a pair that could be a range is a date
+    pytest.param("nl", "Volgens de track & trace zou het op 7-10 komen.", ["7-10"], id="nl-date-lead"),
+    pytest.param("da", "Pakken skulle komme den 8-12, men intet.", ["8-12"], id="da-date-lead"),
+    pytest.param("nl", "Het duurt nog 7-10 werkdagen.", [], id="nl-range-without-lead"),
 ]
 
 
