@@ -98,11 +98,11 @@ def _brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
 
 @functools.lru_cache(maxsize=4)
 def _lower_brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
-    """A listed brand, in lower case or not, with the model in lower case ("iphone 14", "samsung galaxy a54",
-    "Sony wh-1000xm4"): a name only with a model code after it, at most three words on; a lone digit only after
-    a model word ("jbl flip 6", not "polar 2")."""
-    brands = sorted({c for b in resources.config.brands if not b.islower() for c in (b, b.lower())},
-                    key=len, reverse=True)
+    """A listed brand written in lower case ("iphone 14", "samsung galaxy a54", "sony wh-1000xm4"): a name only
+    with a model code after it, at most three words on; a lone digit only after a model word ("jbl flip 6", not
+    "polar 2"). A capitalised brand with lower-case words after it is no such name: the words are mostly a
+    generic noun ("Samsung vaskemaskin 8 kg", "Apple charger 20w")."""
+    brands = sorted({b.lower() for b in resources.config.brands if not b.islower()}, key=len, reverse=True)
     if not brands:
         return None
     names = "|".join(re.escape(b) for b in brands)
@@ -207,7 +207,7 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     common = common_words(resources)
     if lower is not None:  # "iphone og 2 ladere": the words between brand and model are no ordinary words
         own = _words_of(resources, language)
-        spans.extend(m.span() for m in lower.finditer(text) if _is_lower_model(text, m, own))
+        spans.extend(m.span() for m in lower.finditer(text) if _is_lower_model(text, m, own, grammar))
     for m in _QUOTED.finditer(text):
         first = fold_str(m.group(1).split()[0].split("-")[0])
         if _QUOTED_SHAPE.match(m.group(1)) and first not in common:
@@ -227,16 +227,16 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     return _merged(found)
 
 
-def _is_lower_model(text: str, m: re.Match[str], ordinary: frozenset[str]) -> bool:
+def _is_lower_model(text: str, m: re.Match[str], ordinary: frozenset[str], grammar: _Grammar) -> bool:
     """Whether a listed brand and the lower-case words after it name a model: no ordinary word between brand and
-    code ("iphone og 2 ladere"), and a lone digit only after a model word and before no ordinary word ("jbl flip
-    6", not "polar 2" nor "Apple watch 2 weeks ago")."""
+    code ("iphone og 2 ladere"), and a lone digit only after a model word and before the end of a sentence or a
+    model word ("jbl flip 6.", "lenovo legion 5 pro"; not "polar 2", "apple watch 2 weeks", "bosch drill 8 kg")."""
     if set(m.group("words").split()) & ordinary:
         return False
     if len(m.group("code")) > 1:
         return True
-    after = re.match(r"[ ]([^\W\d_]{3,})", text[m.end() :])  # a count's noun, not "in" or "og"
-    return bool(m.group("words")) and not (after and fold_str(after.group(1)) in ordinary)
+    return bool(m.group("words")) and bool(re.match(r"\s*(?:[,.!?;:)]|\Z)", text[m.end() :])
+                                           or grammar.more.match(text, m.end()))
 
 
 def _extend(text: str, end: int, grammar: _Grammar) -> int:
