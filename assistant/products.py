@@ -34,11 +34,10 @@ _BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
 _SHORT_NUMBER = r"\d{1,5}(?:\.\d{1,2})?(?![\w.,:/-]?\d)"
 _FOLLOWERS = r"{0,5}"  # words after a brand: "Bang & Olufsen Beosound A1 2nd Gen", "Cecotec Cecofry Full InoxBlack Pro"
 _FOLLOWER = (  # a model code ("EQ.6" before "EQ"), a capitalised word ("X-Force"), a short number, a letter before one;
-    # a number joined to a word ("3000-serie", "Pavilion 15-eg"), a capital before a capitalised part ("Z Fold6"),
-    # and "&" between capitalised words ("Cat & Dog")
+    # a number joined to a word ("3000-serie", "Pavilion 15-eg"), a capital before a capitalised part ("Z Fold6")
     r"(?:[A-Z]{1,3}\.\d{1,4}(?!\d)|" + _MODEL + r"|(?:[A-ZÀ-Þ][\w'’&]*\w|[A-Z](?=-))(?:-[A-Za-z\d][\w'’]*)*|"
     r"\d{1,4}-[^\W\d_]\w*(?:-\w+)*(?![\w-])|" + _SHORT_NUMBER
-    + r"|[A-Z](?=[ ]\d)|[A-HJ-Z](?=[ ][A-Z])|&(?=[ ][A-ZÀ-Þ]))"
+    + r"|[A-Z](?=[ ]\d)|[A-HJ-Z](?=[ ][A-Z]))"
 )
 _BRAND_MODEL = re.compile(
     r"(?<![\w-])(" + _BRAND + r"(?:[ ]" + _BRAND + r"){0,2}[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
@@ -61,10 +60,13 @@ class _Grammar:
     """The patterns that take the model words of ``prompts/analysis.yaml`` (``model_words``: "pro", "detect",
     "evo"): inside a name in any case ("LG OLED evo C4") and after one ("Dyson V8 absolute", "EQ.6 plus s300")."""
 
-    def __init__(self, model_words: tuple[str, ...]) -> None:
+    def __init__(self, model_words: tuple[str, ...], brands: tuple[str, ...]) -> None:
         words = "|".join(re.escape(w) for w in sorted(model_words, key=len, reverse=True)) or r"(?!x)x"
         variant = r"(?i:" + words + r")(?![\w-])\+?"
-        self.follower = r"(?:" + variant + "|" + _FOLLOWER + r")"
+        # "&" joins two capitalised words of one name ("Cat & Dog"), not two brands ("Philips & Braun")
+        other = "|".join(re.escape(b) for b in sorted(brands, key=len, reverse=True)) or r"(?!x)x"
+        joined = r"&(?=[ ](?!(?:" + other + r")(?!\w))[A-ZÀ-Þ])"
+        self.follower = r"(?:" + variant + "|" + _FOLLOWER + "|" + joined + r")"
         self.name = (r"(?:" + _MODEL + r"|" + _WORD + r"|[a-z]+[A-Z][\w-]*)(?:[ ]" + self.follower + r")"
                      + _FOLLOWERS + r"(?!\w)")
         self.latin = re.compile(  # amid Cyrillic any Latin word is a name's: "roborock S8 Pro", "jbl tune 520bt"
@@ -83,7 +85,7 @@ class _Grammar:
 
 @functools.lru_cache(maxsize=4)
 def _grammar(resources: AnalysisResources) -> _Grammar:
-    return _Grammar(resources.config.model_words)
+    return _Grammar(resources.config.model_words, resources.config.brands)
 
 
 @functools.lru_cache(maxsize=4)

@@ -250,6 +250,8 @@ PRODUCTS = [
     pytest.param("en", "My Instant Pot Duo 7-in-1 leaks steam.", ["Instant Pot Duo 7-in-1"], id="en-number-words"),
     pytest.param("uk", "Ноутбук HP Victus 16-r0 перегрівається.", ["HP Victus 16-r0"], id="uk-number-code"),
     pytest.param("fr", "Mon Tefal Easy Fry & Grill XXL fume.", ["Tefal Easy Fry & Grill XXL"], id="fr-ampersand"),
+    pytest.param("nb", "Jeg har både Philips & Braun barbermaskiner.", ["Philips", "Braun"],
+                 id="nb-ampersand-two-brands"),
     pytest.param("pl", "Pralka Samsung WW80T534DAW/S6 nie działa.", ["Samsung WW80T534DAW/S6"], id="pl-slash-letters"),
     pytest.param("es", "La Cecotec Conga 11090 Spin Revolution Home&Wash no aspira.",
                  ["Cecotec Conga 11090 Spin Revolution Home&Wash"], id="es-five-words"),
