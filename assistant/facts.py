@@ -64,7 +64,9 @@ def _patterns(
     for cur in resources.config.currencies.values():
         symbols.update(fold_str(s) for s in cur.symbols)
     sym = "|".join(
+        # a sign that ends in a dash is no smiley's nose (Swedish "499:-", not "5 :-)")
         (r"(?<!\w)" if s[:1].isalnum() else "") + re.escape(s) + (r"(?!\w)" if s[-1:].isalnum() else "")
+        + (r"(?![()])" if s.endswith("-") else "")
         for s in sorted(symbols, key=len, reverse=True)
     )
     months = sorted({fold_str(f) for lang in langs for m in lang.facts.months for f in m}, key=len, reverse=True)
@@ -89,7 +91,7 @@ def _patterns(
         "amount": re.compile(
             # a written-out symbol before the number may keep its dot ("kr. 499")
             r"(?<![\w.,])(?:(?:" + sym + r")(?:(?<=\w)\.)?\s?(?:" + _NUMBER + r")(?:,-)?"
-            r"|(?:" + _NUMBER + r")\s?(?:" + sym + r"|,-))"
+            r"|(?:" + _NUMBER + r")(?:(?:,-)?\s?(?:" + sym + r")|,-))"  # "89,- €" whole
         ),
         "date_numeric": re.compile(_NUMERIC_DATE),
         "time_before": re.compile(r"(?:" + ("|".join(times) or r"(?!x)x") + r")\s*\Z"),

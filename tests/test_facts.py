@@ -431,6 +431,12 @@ def test_an_amount_in_the_finnish_genitive_keeps_its_word():
     assert [f.value for f in extract_facts(text, "fi") if f.kind == "amount"] == ["49,90 euron", "15 €"]
 
 
+def test_swedish_colon_dash_and_a_dash_before_the_sign_are_part_of_the_amount():
+    text = "Den kostade 1 299:- och frakten 49:-, men jag skickade en :-) och 5 :-( tillbaka."
+    assert [f.value for f in extract_facts(text, "sv") if f.kind == "amount"] == ["1 299:-", "49:-"]
+    assert [f.value for f in extract_facts("Kosten: 89,- € pro Monat.", "de") if f.kind == "amount"] == ["89,- €"]
+
+
 def test_a_currency_word_before_the_number_keeps_its_dot():
     text = "Jeg betalte kr. 499 for laderen, og 300 kr. Det var i mars."
     assert [f.value for f in extract_facts(text, "nb") if f.kind == "amount"] == ["kr. 499", "300 kr"]
