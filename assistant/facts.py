@@ -48,8 +48,8 @@ _HYPHEN_DATE = re.compile(r"(?<![\w.,/:-])(?P<day>[12]\d|3[01]|[2-9])-(?P<month>
 _ORDINAL = r"(?:\.|st|nd|rd|th|er|e|-?го|-е|-?ого)?"
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _LETTERS_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of a name: letters, no digits ("o'neil")
-# Lower-case words inside a signed name: nobiliary particles, and "and" for couples ("Per og Anne Hansen").
 _POSTSCRIPT = re.compile(r"\n[ \t]*\n[ \t]*(?:p\.?[ ]?)?p\.?[ ]?s\b", re.IGNORECASE)  # "P.S.", "PS:", "P.P.S."
+# Lower-case words inside a signed name: nobiliary particles, and "and" for couples ("Per og Anne Hansen").
 _PARTICLE_RE = re.compile(r"van|von|der|den|de|da|del|la|le|du|af|zu|ter|og|och|and|und|et|en|y|i|и|і|ja|oraz")
 
 
