@@ -222,7 +222,12 @@ class Assistant:
             is_fallback=is_fallback,
             gloss_language=gloss_language if gloss_language != reply_language and gloss_language in banks else None,
         )
-        review = self.reviewer.review(draft.text, complaint=None if is_fallback else masked, language=reply_language)
+        review = self.reviewer.review(
+            draft.text,
+            complaint=None if is_fallback else masked,
+            language=reply_language,
+            complaint_language=requested if language else None,  # the agent's override stands over a detection
+        )
         return dataclasses.replace(draft, review=review)
 
     def review(

@@ -151,13 +151,14 @@ class _Span:
 
 def _continues(text: str, end: int) -> bool:
     """Whether a full stop just before ``end`` is no sentence end: it stands inside a token ("z.B.", "12.500",
-    "example.com") or the same line goes on in lower case or with a digit ("1. mars", "kl. 7", "ca. 3 dager")."""
+    "example.com") or the same line goes on in lower case, with a digit or with a comma ("1. mars", "kl. 7",
+    "ca. 3 dager", "Datum 28.10., Betrag 14,90 €")."""
     if text[end - 1] != ".":
         return False
     rest = end
     while rest < len(text) and text[rest] in " \t\u00a0":
         rest += 1
-    return rest < len(text) and (text[rest].islower() or text[rest].isdigit()
+    return rest < len(text) and (text[rest].islower() or text[rest].isdigit() or text[rest] in ",;:"
                                  or (rest == end and text[rest].isalnum()))
 
 
@@ -248,8 +249,20 @@ class Reviewer:
         if self._classifiers is None:
             self._classifiers = load_classifiers(self.data, self._embedder, self._cache_dir)
 
-    def review(self, reply: str, *, complaint: str | None = None, language: str | None = None) -> Scorecard:
-        """Score ``reply`` (optionally against the ``complaint`` it answers) on every rubric criterion."""
+    def review(
+        self,
+        reply: str,
+        *,
+        complaint: str | None = None,
+        language: str | None = None,
+        complaint_language: str | None = None,
+    ) -> Scorecard:
+        """Score ``reply`` (optionally against the ``complaint`` it answers) on every rubric criterion.
+
+        ``complaint_language`` is the customer's language when someone has stated it (an agent who overrides the
+        detected language before drafting); ``language_matches`` then holds the reply to it instead of to a
+        detection of the complaint.
+        """
         if not reply or not reply.strip():
             raise InputError("the reply to review is empty")
         self.warm_up()
@@ -287,7 +300,7 @@ class Reviewer:
 
         results = []
         for c in self.rubric.criteria:
-            results.append(self._verdict(c, reply, found, complaint, reply_lang))
+            results.append(self._verdict(c, reply, found, complaint, reply_lang, complaint_language))
         return self._scorecard(reply_lang, results)
 
     def _find(self, reply: str, spans: list[_Span], prob: np.ndarray | None, closeness: np.ndarray,
@@ -353,7 +366,7 @@ class Reviewer:
         return kept
 
     def _verdict(self, c: Criterion, reply: str, found: Mapping[str, tuple[list[_Span], float]],
-                 complaint: str | None, reply_lang: str | None) -> CriterionResult:
+                 complaint: str | None, reply_lang: str | None, complaint_lang: str | None = None) -> CriterionResult:
         def result(passed: bool | None, confidence: float, spans: list[_Span] = ()) -> CriterionResult:
             evidence = tuple(Evidence(s.start, s.end, reply[s.start:s.end]) for s in spans)
             return CriterionResult(c.id, passed, round(float(confidence), 3), evidence, c.guideline)
@@ -377,6 +390,9 @@ class Reviewer:
         # language
         if not complaint or not complaint.strip():
             return result(None, 1.0)
+        if complaint_lang:
+            stated = normalize_language(complaint_lang)
+            return result(stated == reply_lang, 1.0) if reply_lang else result(None, 0.0)
         guess = self._detect(complaint)
         if guess.language is None or reply_lang is None:
             return result(None, 0.0)

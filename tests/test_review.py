@@ -290,6 +290,12 @@ def test_not_applicable_is_none_not_a_fail(reviewer):
     assert card.criterion("empathy_before_apology").passed is None  # no apology
     with_complaint = reviewer.review(reply, complaint="Pakken min har ikke kommet, og ingen svarer meg.")
     assert with_complaint.criterion("language_matches").passed is False
+    # A language someone stated for the complaint stands over a detection of it.
+    norwegian = "Pakken min har ikke kommet, og ingen svarer meg."
+    stated = reviewer.review(reply, complaint=norwegian, complaint_language="en")
+    assert stated.criterion("language_matches").passed is True
+    stated = reviewer.review(reply, complaint="My parcel has not come.", complaint_language="no")
+    assert stated.criterion("language_matches").passed is False
 
 
 @pytest.mark.slow
@@ -346,6 +352,8 @@ def test_sentences_keep_their_offsets():
     pytest.param("Sie erhalten z.B. 1.499,- zurück. Mehr auf www.example.de.",
                  ["Sie erhalten z.B. 1.499,- zurück.", "Mehr auf www.example.de."], id="de-inside-token"),
     pytest.param("Das Paket kam nicht. Wir prüfen das.", ["Das Paket kam nicht.", "Wir prüfen das."], id="de-plain"),
+    pytest.param("Notiert: Datum 28.10., Betrag 14,90 €. Ich melde mich.",
+                 ["Notiert: Datum 28.10., Betrag 14,90 €.", "Ich melde mich."], id="de-date-before-comma"),
 ])
 def test_a_full_stop_inside_a_sentence_does_not_end_it(text, sentences):
     # A follow-up after "1. mars" or "kl. 7" was classified as two half-sentences and missed.
