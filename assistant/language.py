@@ -109,6 +109,14 @@ class LanguageDetector:
         self._endings = {c: tuple(_fold(e) for e in lg.endings) for c, lg in self.languages.items()}
         self._letters = {c: frozenset(_fold(lg.letters)) for c, lg in self.languages.items()}
         self._lexicons = _build_lexicons(self.languages)
+        # Groups of neighbours with two or more dictionaries, each with the Unicode script its languages write in
+        # (None when unknown or mixed): only a word in that script is dictionary evidence within the group.
+        self._lexicon_groups: list[tuple[tuple[str, ...], str | None]] = []
+        for cluster in self._clusters:
+            members = tuple(c for c in cluster if c in self._lexicons)
+            scripts = {_SCRIPTS.get(self.languages[c].script) for c in members}
+            if len(members) >= 2:
+                self._lexicon_groups.append((members, scripts.pop() if len(scripts) == 1 else None))
         self._valid: dict[str, tuple[tuple[tuple[str, ...], int], ...]] = {}  # word -> _accepting(word)
 
     @property
@@ -237,13 +245,12 @@ class LanguageDetector:
             return ()
         script = _script(word)
         out = []
-        for cluster in self._clusters:
-            members = [c for c in cluster if c in self._lexicons]
-            if len(members) < 2 or any(_SCRIPTS.get(self.languages[c].script) not in (None, script) for c in members):
+        for members, group_script in self._lexicon_groups:
+            if group_script not in (None, script):
                 continue  # a Latin word ("select", "uid") in Cyrillic text says nothing about Russian or Ukrainian
             accepted = tuple(c for c in members if _spells(self._lexicons[c], word))
             if len(accepted) <= 1 and all(_spells(self._lexicons[c], word.capitalize()) for c in members):
-                accepted = tuple(members)
+                accepted = members
             out.append((accepted, len(members)))
         return tuple(out)
 
