@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .analysis_data import AnalysisResources, load_analysis_resources
 from .guard import mask_injections
-from .products import common_words, find_products, listed_names
+from .products import find_products, listed_names, ordinary_words
 from .textmatch import Folded, cue_pattern, fold, fold_str
 from .types import Fact
 
@@ -27,11 +27,12 @@ _ID = (
     r"|(?=[a-z\d]*\d[a-z\d]*\d)(?=[a-z\d]*[a-z])[a-z\d]{5,20}"
 )
 # "n.º" and "nº" fold to "n.o" and "no"; a link ending in a sign ("n°DS-4471") needs no space after it.
-_LINKS = r"nr\.?|n\.?o\.?|n°|num\.?|number|nummer|numer|numero|номер|:|-|—|–|#(?=\s)"
+_NUMBER_WORDS = r"nr\.?|n\.?o\.?|n°|num\.?|number|nummer|numer|numero|номер"
+_LINKS = _NUMBER_WORDS + r"|:|-|—|–|#(?=\s)"
 _NUMBER_SIGN = "№"  # folds to "no": never part of the number it introduces ("№UA-7781" -> "UA-7781")
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _NUMERIC_DATE = (
-    r"(?<![\d.,/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1,2}\.\d{1,2}\."
+    r"(?<![\d.,/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:(?:19|20)\d{2}|\d{2})|\d{1,2}\.\d{1,2}\."
     r"|(?!24/7)(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9]))(?![\d/-])"
 )
 # "19.09", "21.10": a day and a two-digit month with no year and no closing dot; not a time of day ("kl. 21.10",
@@ -50,6 +51,7 @@ _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _LETTERS_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of a name: letters, no digits ("o'neil")
 _POSTSCRIPT = re.compile(r"\n[ \t]*\n[ \t]*(?:p\.?[ ]?)?p\.?[ ]?s\b", re.IGNORECASE)  # "P.S.", "PS:", "P.P.S."
 # Lower-case words inside a signed name: nobiliary particles, and "and" for couples ("Per og Anne Hansen").
+_SENTENCE_AFTER = re.compile(r"[ \t]+[^\W\d_a-zа-яёіїєґ]")  # a capital after a space: a new sentence starts
 _PARTICLE_RE = re.compile(r"van|von|der|den|de|da|del|la|le|du|af|zu|ter|og|och|and|und|et|en|y|i|и|і|ja|oraz")
 
 
@@ -82,8 +84,13 @@ def _patterns(
     connector = r"(?:\s*(?:" + "|".join([*links, _LINKS]) + r")(?:(?<=[^\w\s])|(?=[\s#:])))*\s*[:(]?\s*"
     return {
         "reference": re.compile(  # not "the order is 300 kr": a number before a currency is an amount
-            "(?:" + ("|".join(words) or r"(?!x)x") + ")" + connector + r"(?P<id>" + _ID + r")(?![\w])"
-            r"(?!\s?(?:" + sym + r"))"
+            "(?:" + ("|".join(words) or r"(?!x)x") + ")" + connector + r"(?P<id>(?P<prefix>[a-z]{2,4}[ ](?=\d))?"
+            + "(?:" + _ID + ")" + _spaced_groups(month) + r")(?![\w])(?!\s?(?:" + sym + r"))"
+        ),
+        # "(номер 31-770245)", "(n° 10-55213)": a number word opening brackets introduces a reference on its own
+        "bracketed": re.compile(
+            r"(?<=\()\s*(?:" + _NUMBER_WORDS + r")\s*[:.]?\s*(?P<id>(?:" + _ID + ")" + _spaced_groups(month)
+            + r")\s*(?=[),;])"
         ),
         "hash": re.compile(
             r"(?<![\w#])(?P<id>#\d{3,}(?:-\d+)*)(?!\w)|(?<!\w)(?P<sign>no)\s?(?P<num>\d{3,}(?:[-/]\d+)*)(?!\w)"
@@ -107,6 +114,15 @@ def _patterns(
             r"(?:^|(?<=[\n.!?>]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!—–/-]?(?:[ \t]*\n){0,2}[ \t]*"
         ),
     }
+
+
+def _spaced_groups(month: str) -> str:
+    """Digit groups that go on a reference number after spaces, as printed on a receipt or a parcel label
+    ("case 0045 7782 19", "ТТН 20450 8812 9931"): two or more groups, or one of three digits or more, or a last
+    one of two digits that ends the clause ("returnummer 7710 2291, men"); not a count ("ordre 88123 14 dager"),
+    a time, a decimal or a date ("ordre 12345 12. mars")."""
+    group = r"[ \u00a0]\d{2,5}(?![\w/-])(?![.,:]\d)(?!\.?\s*(?:" + month + r"))"
+    return r"(?:(?:" + group + r"){2,}|" + group + r"(?:(?<=\d{3})|(?=\s*(?:[.,;:!?)]|\Z))))?"
 
 
 def _languages_for(
@@ -216,17 +232,29 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         start = m.start("id")
         while start < m.end("id") and text[folded.position(start)] in _NUMBER_SIGN + " ":
             start += 1
+        before = re.search(r"(\S+)[ ]\Z", text[max(0, folded.position(m.start()) - 30) : folded.position(m.start())])
+        if before and before.group(1) in resources.config.brands:
+            continue  # "Stihl RMA 235": a model named like a reference word, after its brand
+        prefix = folded.span(*m.span("prefix")) if m.group("prefix") else None
+        if prefix and not text[prefix[0] : prefix[1]].isupper():
+            continue  # "RK 2025/31877", "RT 44 19 207" keep their letters; "ordre fra 2023" names no number
         ident = folded.text[start : m.end("id")]
         digits = sum(c.isdigit() for c in ident)
         if digits >= 3 or (digits == 2 and sum(c.isalpha() for c in ident) >= 2):
             add("order_number", start, m.end("id"))
+    for m in pats["bracketed"].finditer(folded.text):
+        if sum(c.isdigit() for c in m.group("id")) >= 3:
+            add("order_number", m.start("id"), m.end("id"))
     for m in pats["hash"].finditer(folded.text):
         if m.group("id"):
             add("order_number", m.start("id"), m.end("id"))
         elif text[folded.position(m.start("sign"))] == "№":  # "no 500" in English is no number sign
             add("order_number", m.start("num"), m.end("num"))
     for m in pats["amount"].finditer(folded.text):
-        add("amount", m.start(), m.end())
+        end = m.end()
+        if folded.text[end - 1] == "." and _SENTENCE_AFTER.match(text, folded.position(end)):
+            end -= 1  # "Сплатила 6 499 грн. Прошу ...": the abbreviation's dot ends the sentence too
+        add("amount", m.start(), end)
     for key in ("date_numeric", "date_month"):
         for m in pats[key].finditer(folded.text):
             add("date", m.start(), m.end())
@@ -240,9 +268,10 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             or pats["date_lead"].search(folded.text, max(0, m.start() - 12), m.start())
         ):
             add("date", m.start(), m.end())
+    own_words = ordinary_words(resources, language)
     for m in pats["sign_off"].finditer(folded.text):
         at = folded.position(m.end())
-        span = _name_after(text, at) or _lower_case_name(text, at, common_words(resources)) or _name_below(text, at)
+        span = _name_after(text, at) or _lower_case_name(text, at, own_words) or _name_below(text, at)
         if span and pats["sign_off"].match(fold_str(text[span[0] :])):
             continue  # "Merci.\n\nBien à vous,\n...": the second sign-off is no name
         if span and not _overlaps(span, taken):
@@ -265,14 +294,15 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             facts.append(Fact("product", text[start:end], start, end))
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
-        name = _closing_name(text, pats["sign_off"], common_words(resources), listed_names(resources))
+        name = _closing_name(text, pats["sign_off"], own_words, listed_names(resources))
         if name and not _overlaps(name, taken):
             facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
 
 
-_CLOSING_NAME = re.compile(  # "-- Kari", "/Kari", "Takk! /Kari"; initials ("И. П. Комарова", "Kari N.")
-    r"(?:\n[ \t]*\n[ \t]*|(?:(?:\A|\n)[ \t]*|(?<=[.!?])[ \t]+(?=/))(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*"
+# "-- Kari", "/Kari", "Takk! /Kari", "not ok at all. - becca"; initials ("И. П. Комарова", "Kari N.")
+_CLOSING_NAME = re.compile(
+    r"(?:\n[ \t]*\n[ \t]*|(?:(?:\A|\n)[ \t]*|(?<=[.!?])[ \t]+(?=[-–—/]))(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*"
     r"|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*))"
     r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){0,2}"
     r"(?:[ \t]+[^\W\d_]\.?)?)[ \t]*\Z"

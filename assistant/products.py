@@ -17,10 +17,10 @@ from .textmatch import fold_str
 # WF-1000XM5", "MacBook Air"); a capitalised name right after a word such as "a", "my", "en", "min"
 # (``product_leads``: "a Vitamix", "min Stokke Tripp Trapp"); a Latin-script name amid Cyrillic ("чайник
 # Redmond"); a listed brand before a model code in lower case ("iphone 13", "Sony wh-1000xm4"); a model-shaped
-# name in quotes ("«Moss 3-seter»"). Model words (``model_words``) and codes after any of these go with it ("EQ.6
-# plus s300", "Dyson V8 absolute"); a generic noun that a capitalising language writes after the name
-# (``product_nouns``: "Neff N 70 Backofen") ends it. Carriers, shops and payment services (``non_products``) are
-# left out.
+# name in quotes ("«Moss 3-seter»"); a Cyrillic name with a model code ("холодильник Атлант ХМ-4625-101"). Model
+# words (``model_words``) and codes after any of these go with it ("EQ.6 plus s300", "Dyson V8 absolute"); a
+# generic noun that a capitalising language writes after the name (``product_nouns``: "Neff N 70 Backofen") ends
+# it. Carriers, shops, payment services, software versions and error codes (``non_products``) are left out.
 _CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
 _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
 # A model code, with dotted parts ("ECAM22.110.B"), a variant after a slash ("EP5447/90") or a "+" ("S23+")
@@ -29,6 +29,10 @@ _MODEL = (
     r"|[A-Z][a-z]+[A-Z]\w*"
     r"|i[A-Z]\w*)"
 )
+# Cyrillic capitals after a brand ("Яндекс Станция Макс") and model codes with Cyrillic letters ("ХМ-4625-101",
+# "ХМ 4421-009-ND": letters, then digits joined by hyphens)
+_CYRILLIC_WORD = r"[А-ЯЁІЇЄ][а-яёіїєґ'’]+(?![\w-])"
+_CYRILLIC_CODE = r"[А-ЯЁІЇЄ]{1,4}(?:-?\d[\w]*|[ ]\d+(?=-))(?:-[\w]+)*(?![\w-])"
 _BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
 # "6" in "Serie 6", "11.60" in "Flex 11.60"; not "1 299" or "12.05.2024" (a date found first ends the name anyway)
 _SHORT_NUMBER = r"\d{1,5}(?:\.\d{1,2})?(?![\w.,:/-]?\d)"
@@ -37,12 +41,13 @@ _FOLLOWER = (  # a model code ("EQ.6" before "EQ"), a capitalised word ("X-Force
     # a number joined to a word ("3000-serie", "Pavilion 15-eg"), a capital before a capitalised part ("Z Fold6")
     r"(?:[A-Z]{1,3}\.\d{1,4}(?!\d)|" + _MODEL + r"|(?:[A-ZÀ-Þ][\w'’&]*\w|[A-Z](?=-))(?:-[A-Za-z\d][\w'’]*)*|"
     r"\d{1,4}-[^\W\d_]\w*(?:-\w+)*(?![\w-])|" + _SHORT_NUMBER
-    + r"|[A-Z](?=[ ]\d)|[A-HJ-Z](?=[ ][A-Z]))"
+    + r"|[A-Z](?=[ ]\d)|[A-HJ-Z](?=[ ][A-Z])|[a-z]+[A-Z]\w*|" + _CYRILLIC_WORD + "|" + _CYRILLIC_CODE + ")"
 )
 _BRAND_MODEL = re.compile(
     r"(?<![\w-])(" + _BRAND + r"(?:[ ]" + _BRAND + r"){0,2}[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
     r"|(?<![\w-])((?:[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)(?:[ ](?:[A-Z]\w+|\d+\b)){1,2})"
 )
+_CYRILLIC_MODEL = re.compile(r"(?<=[а-яёіїєґ,][ ])(" + _CYRILLIC_WORD + r"[ ]" + _CYRILLIC_CODE + ")")
 # A name: a capitalised, camel-case or model-code word, then up to five more such words or short numbers.
 _WORD = r"[A-ZÀ-Þ][\w'’]*\w(?:-[A-Z\d][\w'’]*)*"  # "Vitamix", "Wi-Fi", "X-Force"
 # A name before a spaced compound tail, as Finnish writes a brand and model with a common noun ("Moccamaster KBG
@@ -53,7 +58,7 @@ _COMPOUND_TAIL = re.compile(r"-([^\W\d_A-ZÀ-ÞА-ЯЁ][^\W\d_]{2,})")
 _QUOTED = re.compile(r"(?<=\w[ ])[«\"“„”]([A-ZÀ-ÞА-ЯЁІЇЄ][^«»\"“”„\n]{0,38}[^\s«»\"“”„])[»\"”“]")
 _QUOTED_SHAPE = re.compile(r".*[\d-]|[A-ZÀ-ÞА-ЯЁІЇЄ]\S*[ ][A-ZÀ-ÞА-ЯЁІЇЄ]")
 # A model code in lower case after a listed brand ("dyson v15", "sony wh-1000xm4", "jbl flip 6")
-_LOWER_CODE = r"[a-z]*-?\d[a-z\d]*(?:-[a-z\d]+)*\+?"
+_LOWER_CODE = r"[a-zA-Z]*-?\d[a-zA-Z\d]*(?:-[a-zA-Z\d]+)*\+?"
 
 
 class _Grammar:
@@ -94,22 +99,27 @@ def _brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
     if not brands:
         return None
     names = "|".join(re.escape(b) for b in brands)
+    lower = "|".join(re.escape(b) for b in sorted({b.lower() for b in brands} - set(brands), key=len, reverse=True))
     follower = _grammar(resources).follower
-    return re.compile(r"(?<![\w-])(?:" + names + r")(?:[ ]" + follower + r")" + _FOLLOWERS + r"(?!\w)")
+    # a brand typed in lower case names a product only with a capitalised model after it ("melitta Barista TS")
+    return re.compile(r"(?<![\w-])(?:(?:" + names + r")(?:[ ]" + follower + r")" + _FOLLOWERS
+                      + r"|(?:" + (lower or r"(?!x)x") + r")(?=[ ][A-ZÀ-Þ])(?:[ ]" + follower + r"){1,5})(?!\w)")
 
 
 @functools.lru_cache(maxsize=4)
 def _lower_brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
     """A listed brand written in lower case ("iphone 14", "samsung galaxy a54", "sony wh-1000xm4"): a name only
     with a model code after it, at most three words on; a lone digit only after a model word ("jbl flip 6", not
-    "polar 2"). A capitalised brand with lower-case words after it is no such name: the words are mostly a
-    generic noun ("Samsung vaskemaskin 8 kg", "Apple charger 20w")."""
-    brands = sorted({b.lower() for b in resources.config.brands if not b.islower()}, key=len, reverse=True)
+    "polar 2"). A capitalised brand with lower-case words after it names a model only before a lower-case code that
+    starts with a letter ("Samsung galaxy s22"); otherwise the words are mostly a generic noun ("Samsung vaskemaskin
+    8 kg", "Apple charger 20w")."""
+    lower = {b.lower() for b in resources.config.brands if not b.islower()}
+    brands = sorted(lower | set(resources.config.brands), key=len, reverse=True)
     if not brands:
         return None
     names = "|".join(re.escape(b) for b in brands)
     return re.compile(
-        r"(?<![\w-])(?:" + names + r")(?P<words>(?:[ ][a-z]+){0,3})[ ](?P<code>" + _LOWER_CODE + r")(?![\w-])"
+        r"(?<![\w-])(?P<brand>" + names + r")(?P<words>(?:[ ][a-z]+){0,3})[ ](?P<code>" + _LOWER_CODE + r")(?![\w-])"
     )
 
 
@@ -118,6 +128,12 @@ def common_words(resources: AnalysisResources) -> frozenset[str]:
     """Folded words of every language's example sentences and cues: ordinary words, so no name ("Error 14",
     «Under transport») and no signed name ("takk for hjelpen")."""
     return _words_of(resources, None)
+
+
+def ordinary_words(resources: AnalysisResources, language: str | None) -> frozenset[str]:
+    """Folded ordinary words of ``language`` (of every language when None): a lower-case word signed under a
+    Finnish letter may be a name ("t. ville") though it is a French word."""
+    return _words_of(resources, language)
 
 
 @functools.lru_cache(maxsize=32)
@@ -162,20 +178,30 @@ def _stop_words(resources: AnalysisResources) -> tuple[frozenset[str], frozenset
 
 
 def _clean(text: str, span: tuple[int, int], resources: AnalysisResources,
-           endings: tuple[str, ...]) -> tuple[int, int] | None:
-    """``span`` without a leading lead word ("My AirPods Pro"), with a compound tail ("Miele-vaatwasser")
-    unless inflected, or None when what is left names no product."""
+           endings: tuple[str, ...], ordinary: frozenset[str] = frozenset()) -> tuple[int, int] | None:
+    """``span`` without a leading lead word ("My AirPods Pro") or ordinary word ("Since iOS 17"), with a compound
+    tail ("Miele-vaatwasser") unless inflected, or None when what is left names no product: a lone code after
+    ordinary words is an error code or the like ("Error Code E40")."""
     names, words = _stop_words(resources)
     start, end = span
     brands = _brand_pattern(resources)
+    dropped = False
     while not (brands and brands.match(text, start)):
         m = re.match(r"(\S+)[ ]+", text[start:end])
-        if not m or fold_str(m.group(1)) not in words:
+        if not m or fold_str(m.group(1)) not in words | ordinary:
             break
+        dropped = dropped or fold_str(m.group(1)) not in words
         start += m.end()
+    if dropped and len(text[start:end].split()) < 2:
+        return None
     value = fold_str(text[start:end])
     if not value or all(w in names | words for w in value.split()) or value in names:
         return None
+    if re.sub(r"(?:[ ]\S*\d\S*)+\Z", "", value) in names:
+        return None  # "iOS 17", "One UI 6.1", "Error Code E40": a version or code of something that is no product
+    before = re.search(r"(\S+)[ ]+\Z", text[max(0, start - 40) : start])
+    if before and " " not in value and fold_str(before.group(1)) in names:
+        return None  # "ошибка E4", "error E23": the code alone, after the word
     tail = _COMPOUND_TAIL.match(text, end)
     if tail and not text[end - 1].isdigit() and not tail.group(1).casefold().endswith(endings):
         end = tail.end()
@@ -191,8 +217,12 @@ def _is_shouted(word: str) -> bool:
 
 
 def find_products(text: str, resources: AnalysisResources, language: str | None) -> list[tuple[int, int]]:
-    spans = [m.span(1) for m in _PAREN_PRODUCT.finditer(text)]
     brand = _brand_pattern(resources)
+    lang = resources.languages.get(language or "")
+    # Where every noun is capitalised, brackets hold a name only with a model number or a brand: "(Tarif M, 250 Mbit)"
+    spans = [m.span(1) for m in _PAREN_PRODUCT.finditer(text)
+             if not (lang and lang.facts.nouns_capitalised) or any(c.isdigit() for c in m.group(1))
+             or (brand is not None and brand.match(m.group(1)))]
     if brand is not None:
         spans.extend(m.span() for m in brand.finditer(text))
     letters = [c for c in text if c.isalpha()]
@@ -207,22 +237,22 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     spans.extend(m.span(1) for m in grammar.spaced_compound.finditer(text))
     lower = _lower_brand_pattern(resources)
     common = common_words(resources)
+    own = _words_of(resources, language)
     if lower is not None:  # "iphone og 2 ladere": the words between brand and model are no ordinary words
-        own = _words_of(resources, language)
         spans.extend(m.span() for m in lower.finditer(text) if _is_lower_model(text, m, own, grammar))
-    for m in _QUOTED.finditer(text):
-        first = fold_str(m.group(1).split()[0].split("-")[0])
-        if _QUOTED_SHAPE.match(m.group(1)) and first not in common:
-            spans.append(m.span(1))
+    quoted = [m.span(1) for m in _QUOTED.finditer(text)
+              if _QUOTED_SHAPE.match(m.group(1)) and fold_str(m.group(1).split()[0].split("-")[0]) not in common]
+    # not "Закон РФ 2300-1": an ordinary word with a number is no name
+    spans.extend(m.span(1) for m in _CYRILLIC_MODEL.finditer(text) if fold_str(m.group(1).split()[0]) not in own)
     if sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters) / 2:  # Latin names amid Cyrillic, first:
         latin = [m.span() for m in grammar.latin.finditer(text) if not _SENTENCE_START.search(text, 0, m.start())]
         spans = latin + spans  # the whole Latin run ("jbl Tune 520BT") over a brand and model inside it
-    lang = resources.languages.get(language or "")
+    spans = quoted + spans  # a quoted name is whole ("«Бюрократ CH-868N»", not its Latin code alone)
     endings = tuple(e.casefold() for e in lang.facts.inflected_endings) if lang else ()
     nouns = _product_nouns(resources, language)
     found = []
     for span in spans:
-        cleaned = _clean(text, span, resources, endings)
+        cleaned = _clean(text, span, resources, endings, own)
         if cleaned:
             start, end = _before_noun(text, cleaned[0], _extend(text, cleaned[1], grammar), nouns)
             found.append((start, end))
@@ -235,8 +265,13 @@ def _is_lower_model(text: str, m: re.Match[str], ordinary: frozenset[str], gramm
     model word ("jbl flip 6.", "lenovo legion 5 pro"; not "polar 2", "apple watch 2 weeks", "bosch drill 8 kg")."""
     if set(m.group("words").split()) & ordinary:
         return False
+    if not m.group("brand").islower():  # "Samsung galaxy s22", not "Apple charger 20w" nor "Samsung vaskemaskin 8 kg",
+        code = m.group("code")  # nor a generic noun before a model number in capitals ("Bosch dishwasher SMS4HVI33E")
+        return bool(m.group("words")) and code[:1].isalpha() and code == code.lower()
     if len(m.group("code")) > 1:
         return True
+    if m.group("words") and grammar.more.fullmatch(" " + m.group("words").split()[-1]):
+        return True  # "airpods pro 2": a digit after a model word
     return bool(m.group("words")) and bool(re.match(r"\s*(?:[,.!?;:)]|\Z)", text[m.end() :])
                                            or grammar.more.match(text, m.end()))
 

@@ -46,6 +46,8 @@ def evaluate(analyzer: Any, rows: Iterable[dict[str, Any]], *, use_label_languag
     flag_counts = {f: Counter() for f in FLAGS}
     fact_counts = {k: Counter() for k in FACT_KINDS}
     errors: list[dict[str, Any]] = []
+    fact_errors: list[dict[str, Any]] = []
+    facts_ok = 0
     for row in rows:
         result = analyzer.analyze(row["text"], row["lang"] if use_label_language else None)
         lang = row["lang"]
@@ -60,11 +62,17 @@ def evaluate(analyzer: Any, rows: Iterable[dict[str, Any]], *, use_label_languag
             want, got = flag in row["flags"], flag in got_flags
             flag_counts[flag]["tp" if want and got else "fp" if got else "fn" if want else "tn"] += 1
         got_facts = result.facts_by_kind()
+        all_right = True
         for kind in FACT_KINDS:
             want_set, got_set = set(row["facts"].get(kind, [])), set(got_facts.get(kind, []))
             if want_set or got_set:
                 fact_counts[kind]["n"] += 1
                 fact_counts[kind]["exact"] += want_set == got_set
+            if want_set != got_set:
+                all_right = False
+                fact_errors.append({"id": row.get("id"), "kind": kind, "missed": sorted(want_set - got_set),
+                                    "extra": sorted(got_set - want_set)})
+        facts_ok += all_right
         if not (t_ok and m_ok and set(row["flags"]) == got_flags):
             errors.append({"id": row.get("id"), "topic": (row["topic"], result.topic),
                            "mood": (row["mood"], result.mood), "flags": (sorted(row["flags"]), sorted(got_flags))})
@@ -77,7 +85,9 @@ def evaluate(analyzer: Any, rows: Iterable[dict[str, Any]], *, use_label_languag
                          for k, v in sorted(per_lang.items())},
         "flags": {f: _prf(c["tp"], c["fp"], c["fn"]) for f, c in flag_counts.items()},
         "facts": {k: {"n": c["n"], "exact": c["exact"] / c["n"] if c["n"] else 1.0} for k, c in fact_counts.items()},
+        "facts_all_right": facts_ok,
         "errors": errors,
+        "fact_errors": fact_errors,
     }
 
 
@@ -135,6 +145,8 @@ def to_markdown(report: dict[str, Any], title: str) -> str:
     lines += ["", "| fact kind | complaints | exact match |", "|---|---:|---:|"]
     for kind, v in report["facts"].items():
         lines.append(f"| {kind} | {v['n']} | {v['exact']:.2f} |")
+    if "facts_all_right" in report:
+        lines += ["", f"Complaints with every fact right: {report['facts_all_right']}/{report['n']}"]
     return "\n".join(lines)
 
 
@@ -143,7 +155,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="dev", choices=["dev", "test"])
     parser.add_argument("--data", type=Path, help="a JSONL file instead of eval/data/complaints/<split>.jsonl")
     parser.add_argument("--detect", action="store_true", help="pass no language (analysis of undetected text)")
-    parser.add_argument("--errors", action="store_true", help="list the misclassified complaints")
+    parser.add_argument("--errors", action="store_true",
+                        help="list the misclassified complaints and every fact missed or extra")
     parser.add_argument("--folds", type=int, default=0,
                         help="K > 1: also fit on the texts of K-1 folds of the data and score the held-out fold")
     args = parser.parse_args(argv)
@@ -168,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nAnalyzer built in {built:.1f} s; {took / max(report['n'], 1) * 1000:.0f} ms per complaint.")
     if args.errors:
         for err in report["errors"]:
+            print(err)
+        for err in report["fact_errors"]:
             print(err)
     return 0
 

@@ -285,6 +285,37 @@ PRODUCTS = [
                  id="en-generic-nouns-after-brands"),
     pytest.param("de", "Der Staubsauger und der Backofen sind kaputt.", [], id="de-nouns-only"),
     pytest.param("nl", "Mijn koelkast is 2 keer gerepareerd.", [], id="nl-noun-and-count"),
+    # a listed brand, then a model line in lower case and a code ("Samsung galaxy s22"); a brand in lower case before
+    # a code in capitals or a capitalised model; a lone digit after a model word
+    pytest.param("en", "Since the update my Samsung galaxy s22 reboots.", ["Samsung galaxy s22"], id="en-lower-line"),
+    pytest.param("en", "The Apple charger 20w and a Samsung dishwasher WW90T broke.", ["Apple", "Samsung"],
+                 id="en-lower-noun-before-code"),
+    pytest.param("da", "jeg købte en bosch SMS4HVI33E opvaskemaskine", ["bosch SMS4HVI33E"], id="da-lower-brand-code"),
+    pytest.param("de", "mein Kaffeevollautomat melitta Barista TS Smart mahlt nicht", ["melitta Barista TS Smart"],
+                 id="de-lower-brand-capital-model"),
+    pytest.param("sv", "skickade tillbaka mina airpods pro 2 den 9 oktober", ["airpods pro 2"],
+                 id="sv-digit-after-pro"),
+    pytest.param("nn", "Eg har ein Garmin inReach Mini 2 som ikkje lader.", ["Garmin inReach Mini 2"],
+                 id="nn-camel-case-follower"),
+    pytest.param("de", "Der Weber Spirit E-325 GBS Gasgrill kam nicht.", ["Weber Spirit E-325 GBS"],
+                 id="de-noun-after-model"),
+    # Cyrillic brands and model codes; a quoted name is whole; an ordinary word with a number is no name
+    pytest.param("ru", "купила холодильник Атлант ХМ-4625-101 за 52 990 ₽", ["Атлант ХМ-4625-101"],
+                 id="ru-cyrillic-code"),
+    pytest.param("uk", "отримала холодильник Атлант ХМ 4421-009-ND, замовлення", ["Атлант ХМ 4421-009-ND"],
+                 id="uk-cyrillic-spaced-code"),
+    pytest.param("ru", "заказывал колонку Яндекс Станция Макс, а пришла Яндекс Станция Мини.",
+                 ["Яндекс Станция Макс", "Яндекс Станция Мини"], id="ru-cyrillic-brand-words"),
+    pytest.param("ru", "купил пылесос Витязь ПС-201 в марте", ["Витязь ПС-201"], id="ru-unlisted-cyrillic-code"),
+    pytest.param("ru", "Кресло «Бюрократ CH-868N» так и не привезли", ["Бюрократ CH-868N"], id="ru-quoted-first"),
+    pytest.param("ru", "Это нарушает Закон РФ 2300-1, верните деньги.", [], id="ru-law-is-no-product"),
+    # software versions, error codes and a German tariff in brackets are no products
+    pytest.param("en", "Since iOS 17.5 the app crashes on my iPhone 12 mini.", ["iPhone 12 mini"], id="en-os-version"),
+    pytest.param("nb", "Appen krasjer med Android 14 og One UI 6.1.", [], id="nb-os-versions"),
+    pytest.param("en", "The display shows Error Code E40 again.", [], id="en-error-code"),
+    pytest.param("ru", "пишет ошибка E4 и не греет", [], id="ru-error-code-latin"),
+    pytest.param("de", "Ich habe den Vertrag (Tarif M, 250 Mbit) gekündigt.", [], id="de-bracketed-noun"),
+    pytest.param("nn", "Eg ventar på Stihl RMA 235 sidan mars.", ["Stihl RMA 235"], id="nn-model-like-reference-word"),
 ]
 
 
@@ -392,6 +423,24 @@ ORDERS = [
     pytest.param("fi", "Laskulla 7781-30 on virhe.", ["7781-30"], id="fi-invoice-adessive"),
     pytest.param("de", "Die Retoure 4410-552 ist seit Wochen bei Ihnen.", ["4410-552"], id="de-retoure"),
     pytest.param("uk", "Повернення № ZX-881 досі не оброблене.", ["ZX-881"], id="uk-return-sign"),
+    # numbers printed in groups ("case 0045 7782 19"), with a prefix of capitals before a space ("RK 2025/31877"),
+    # after a number word opening brackets; never a count, a date or a word that only looks like a prefix
+    pytest.param("da", "sagsnummer 2025 448 190. i skrev", ["2025 448 190"], id="da-three-groups"),
+    pytest.param("en", "you had it back once, case 0045 7782 19.", ["0045 7782 19"], id="en-groups"),
+    pytest.param("nb", "returnummer 7710 2291, men ingen penger", ["7710 2291"], id="nb-two-groups-before-comma"),
+    pytest.param("uk", "ТТН 20450 8812 9931, а він досі на складі", ["20450 8812 9931"], id="uk-ttn"),
+    pytest.param("fr", "avec le bon de retour RT 44 19 207 et rien", ["RT 44 19 207"], id="fr-prefix-and-groups"),
+    pytest.param("pl", "numer zwrotu: ZW 55 21 908. Paczka dotarła", ["ZW 55 21 908"], id="pl-prefix-and-groups"),
+    pytest.param("de", "Reklamationsnummer RK 2025/31877. Bitte", ["RK 2025/31877"], id="de-prefix-slash"),
+    pytest.param("es", "Parte de trabajo 31/0457.", ["31/0457"], id="es-parte-de-trabajo"),
+    pytest.param("ru", "хотя заказ был один (номер 55-120934). Прошу", ["55-120934"], id="ru-bracketed-number-word"),
+    pytest.param("fr", "pour une seule commande (n° 10-77120), et rien", ["10-77120"], id="fr-bracketed-number-sign"),
+    pytest.param("nb", "Ordre 88123 14 dager siden kom ikke.", ["88123"], id="nb-count-after"),
+    pytest.param("nb", "ordre 12345 12. mars kom den", ["12345"], id="nb-date-after"),
+    pytest.param("nb", "ordre 4471 300 kr", ["4471"], id="nb-amount-after"),
+    pytest.param("nb", "bestilling fra 2023 er borte", [], id="nb-lower-word-is-no-prefix"),
+    pytest.param("en", "my order 5512 20 minutes ago", ["5512"], id="en-minutes-after"),
+    pytest.param("fr", "(n° 12, rue de Paris)", [], id="fr-bracketed-short-number"),
 ]
 
 
@@ -440,6 +489,16 @@ def test_swedish_colon_dash_and_a_dash_before_the_sign_are_part_of_the_amount():
 def test_a_currency_word_before_the_number_keeps_its_dot():
     text = "Jeg betalte kr. 499 for laderen, og 300 kr. Det var i mars."
     assert [f.value for f in extract_facts(text, "nb") if f.kind == "amount"] == ["kr. 499", "300 kr"]
+
+
+def test_a_number_with_a_year_out_of_range_is_no_date():
+    text = "Номер заявки в сервисе: 23-11/4471. Мастер придёт 12.11.2025."
+    assert [f.value for f in extract_facts(text, "ru") if f.kind == "date"] == ["12.11.2025"]
+
+
+def test_an_abbreviated_currency_that_ends_a_sentence_leaves_the_full_stop():
+    text = "Сплатила 6 499 грн. Прошу обміняти, бо за доставку взяли ще 120 грн. за два дні."
+    assert [f.value for f in extract_facts(text, "uk") if f.kind == "amount"] == ["6 499 грн", "120 грн."]
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), ORDERS)
@@ -527,6 +586,9 @@ NAMES = [
     # signed in lower case after a dash; an ordinary word after a dash is none
     pytest.param("en", "Left earbud is dead.\n\n- mike", ["mike"], id="en-dash-lower"),
     pytest.param("en", "It broke again.\n\n- refund", [], id="en-dash-lower-word"),
+    pytest.param("en", "not ok at all. - becca", ["becca"], id="en-dash-after-sentence"),
+    # a word of another language is still a name: "ville" is French, not Finnish
+    pytest.param("fi", "milloin se oikeasti tulee??\nt. ville", ["ville"], id="fi-lower-name-foreign-word"),
     # a postscript after a blank line under the name is no more of the letter
     pytest.param("en", "Please fix it.\n\nBest regards,\nAnna Larsen\n\nP.S. The tracking link in your e-mail does "
                  "not work either, it only shows an error page.", ["Anna Larsen"], id="en-postscript"),
