@@ -10,7 +10,8 @@ How a verdict is reached:
 * ``present`` criteria (the reply should do it) and ``absent`` ones (faults) classify every sentence of the reply.
   Each criterion has a small logistic-regression classifier over the multilingual sentence embeddings, trained
   once on the example sentences of *all* languages (so a paraphrase in any language is recognised) against its
-  counter-examples, a pool of neutral sentences and the other criteria's examples. A cue match decides on its own.
+  counter-examples, a pool of neutral sentences and the other criteria's examples. A cue match decides on its own,
+  except in a clause that refuses what the cue names (the criterion's `unless` patterns: "no refund is possible").
   The fitted weights are cached on disk by a hash of their inputs (``review_fit.py``), so a start reads them back.
 * ``order`` criteria compare where two others are first shown (empathy before the first apology); they do not
   apply when the later one is absent.
@@ -42,6 +43,7 @@ _CUE_CONFIDENCE = 0.95
 # shows no criterion, whatever the classifiers make of its words.
 _PLACEHOLDER_ONLY = re.compile(r"\W*\[[^\]\n]*\]\W*")
 _SENTENCE = re.compile(r"[^\n.!?…]*(?:[.!?…]+[\"'»”)]*|\n|$)")
+_CLAUSE_EDGE = re.compile(r"[,;:]\s|\s[–—]\s")
 
 
 class Criterion(Strict):
@@ -84,6 +86,10 @@ class CriterionText(Strict):
     examples: tuple[str, ...] = ()  # sentences that show the criterion
     counter: tuple[str, ...] = ()  # near misses that do not
     cues: tuple[str, ...] = ()  # case-insensitive regular expressions that show it on their own
+    # Case-insensitive regular expressions of a clause (a sentence cut at commas, ";", ":" and dashes) in which a
+    # cue does not count: the criterion named to refuse or deny it ("we cannot offer compensation", "Hyvitystä ei
+    # voida myöntää"). The classifier still judges the sentence. Pooled over all languages, like the cues.
+    unless: tuple[str, ...] = ()
     # Case-insensitive regular expressions of which one must match somewhere in the reply before anything can
     # show the criterion: a condition on the whole reply that no single sentence carries (a personal tone needs a
     # writer who speaks as "I" or signs with a name, besides the customer's name). Pooled over all languages.
@@ -129,7 +135,7 @@ def load_rubric(folder: Path | None = None) -> RubricData:
         for key, text in data.criteria.items():
             if key not in ids:
                 raise ResourceError(f"{path}: criteria.{key}: not a criterion of {rubric_path}")
-            for field in ("cues", "requires"):
+            for field in ("cues", "unless", "requires"):
                 for i, cue in enumerate(getattr(text, field)):
                     try:
                         re.compile(cue)
@@ -223,9 +229,10 @@ class Reviewer:
         self._cache_dir = default_cache_dir() if cache_dir == "default" else cache_dir
         self._classifiers: Classifiers | None = None
         self._cues = self._patterns("cues")
+        self._unless = self._patterns("unless")
         self._requires = self._patterns("requires")
 
-    def _patterns(self, field: Literal["cues", "requires"]) -> dict[str, list[re.Pattern[str]]]:
+    def _patterns(self, field: Literal["cues", "unless", "requires"]) -> dict[str, list[re.Pattern[str]]]:
         """Each criterion's patterns of ``field``, pooled over the languages."""
         return {
             c.id: [
@@ -308,6 +315,8 @@ class Reviewer:
         """Where the reply shows criterion ``c`` (cue spans and classified sentences) and how sure that is."""
         hits = [_Span(m.start(), _word_end(reply, m.end())) for cue in self._cues[c.id]
                 for m in cue.finditer(reply) if m.end() > m.start()]
+        if self._unless[c.id]:
+            hits = [h for h in hits if not self._refused(c.id, reply, spans, h)]
         best = float(prob.max()) if prob is not None and len(prob) else 0.0
         sentences = [s for s, p in zip(spans, prob if prob is not None else [], strict=False) if p >= c.threshold]
         if c.complaint_similarity is not None:
@@ -322,6 +331,16 @@ class Reviewer:
         evidence = sorted(set(evidence), key=lambda s: (s.start, s.end))
         confidence = max(best, _CUE_CONFIDENCE) if hits else best
         return evidence, confidence
+
+    def _refused(self, cid: str, reply: str, spans: Sequence[_Span], span: _Span) -> bool:
+        """Whether the clause around ``span`` (its sentence cut at commas, ";", ":" and dashes) matches an ``unless``
+        pattern of criterion ``cid``: "sale items cannot be refunded, but you can have a voucher" still offers one."""
+        i = _sentence_of(spans, span)
+        start, end = (spans[i].start, spans[i].end) if i is not None else (span.start, span.end)
+        breaks = [m.end() for m in _CLAUSE_EDGE.finditer(reply, start, end) if m.end() <= span.start]
+        after = [m.start() for m in _CLAUSE_EDGE.finditer(reply, start, end) if m.start() >= span.end]
+        text = reply[max(breaks, default=start):min(after, default=end)]
+        return any(p.search(text) for p in self._unless[cid])
 
     def _shielded(self, fault: str, shield: list[re.Pattern[str]], reply: str, found: tuple[list[_Span], float],
                   spans: list[_Span], probs: Mapping[str, np.ndarray]) -> tuple[list[_Span], float]:
@@ -358,7 +377,10 @@ class Reviewer:
         for ev in found[c.id][0]:
             i = _sentence_of(spans, ev)
             text = reply[spans[i].start:spans[i].end] if i is not None else ""
-            own = _CUE_CONFIDENCE if any(cue.search(text) for cue in self._cues[c.id]) else prob(c.id, i)
+            base = spans[i].start if i is not None else 0
+            cued = any(not self._refused(c.id, reply, spans, _Span(base + m.start(), base + m.end()))
+                       for cue in self._cues[c.id] for m in cue.finditer(text))
+            own = _CUE_CONFIDENCE if cued else prob(c.id, i)
             if not any(prob(f.id, i) > own and any(o.start < ev.end and ev.start < o.end
                                                              for o in found.get(f.id, ([], 0.0))[0])
                        for f in faults):

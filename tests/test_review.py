@@ -439,7 +439,8 @@ def test_a_language_file_naming_an_unknown_criterion_is_rejected(tmp_path):
 
 
 @pytest.mark.parametrize(("lang", "criterion", "field"), [("nb", "timeframe", "cues"),
-                                                        ("sv", "personal_tone", "requires")])
+                                                        ("sv", "personal_tone", "requires"),
+                                                        ("fi", "remedy_offered", "unless")])
 def test_a_bad_pattern_names_file_and_key(tmp_path, lang, criterion, field):
     folder = _copy_prompts(tmp_path)
     path = folder / "review" / f"{lang}.yaml"
@@ -621,3 +622,22 @@ def test_a_personal_tone_needs_the_name_and_a_writer_who_is_a_person(reviewer, l
     assert reviewer.review(reply, language=lang).criterion("personal_tone").passed is personal
 
 
+
+
+# Issue #4: a cue names the remedy, but the clause around it refuses it ("we cannot offer you a voucher"). The
+# language file's `unless` patterns stop such a cue from deciding; another clause of the same sentence may still
+# offer the remedy. The classifier is switched off here (threshold 1.0), so only the cues decide.
+@pytest.mark.parametrize(("reply", "offered"), [
+    pytest.param("Hi Tom,\n\nWe can send you a voucher for your next order.", True, id="offered"),
+    pytest.param("Hi Tom,\n\nWe cannot offer you a voucher for this order.", False, id="refused"),
+    pytest.param("Hi Tom,\n\nWe can't refund the ticket, but we will send you a replacement.", True,
+                 id="refused-then-offered"),
+])
+def test_a_cue_in_a_clause_that_refuses_the_remedy_does_not_count(tmp_path, reply, offered):
+    folder = _copy_prompts(tmp_path)
+    rubric = yaml.safe_load((folder / "rubric.yaml").read_text(encoding="utf-8"))
+    next(c for c in rubric["criteria"] if c["id"] == "remedy_offered")["threshold"] = 1.0
+    (folder / "rubric.yaml").write_text(yaml.safe_dump(rubric, allow_unicode=True), encoding="utf-8")
+    english = lambda _: LanguageGuess("en", 1.0)  # noqa: E731
+    card = Reviewer(_HashEmbedder(), language_detector=english, rubric=folder, cache_dir=None).review(reply)
+    assert card.criterion("remedy_offered").passed is offered
