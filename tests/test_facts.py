@@ -592,6 +592,22 @@ NAMES = [
     # a postscript after a blank line under the name is no more of the letter
     pytest.param("en", "Please fix it.\n\nBest regards,\nAnna Larsen\n\nP.S. The tracking link in your e-mail does "
                  "not work either, it only shows an error page.", ["Anna Larsen"], id="en-postscript"),
+    # on the last sentence's line, no sign-off: a name only when the dictionary knows none of its words in lower
+    # case; a closing exclamation, a brand or a word is none; German capitalises nouns, so a name needs its own line
+    pytest.param("sv", "Kön var 40 minuter lång igen idag. Malin", ["Malin"], id="sv-inline-name"),
+    pytest.param("pl", "Paczka wciąż nie przyszła!! Zosia", ["Zosia"], id="pl-inline-after-exclamations"),
+    pytest.param("ru", "Когда вернёте деньги? Светлана", ["Светлана"], id="ru-inline-name"),
+    pytest.param("en", "I want my money back now! Ole Hansen", ["Ole Hansen"], id="en-inline-two-words"),
+    pytest.param("fi", "Paketti ei ole vieläkään tullut. Surkeaa", [], id="fi-inline-word"),
+    pytest.param("fr", "Colis toujours pas livré. Lamentable", [], id="fr-inline-word"),
+    pytest.param("en", "Where is my order? Amazon Prime", [], id="en-inline-words"),
+    pytest.param("de", "Das Paket ist nicht angekommen! Katastrophe", [], id="de-inline-noun"),
+    pytest.param("de", "Wo bleibt mein Paket?\nPetra Schulz", ["Petra Schulz"], id="de-own-line"),
+    # a shouted letter signs in capitals; a phone number may follow the name on its line
+    pytest.param("nb", "JEG HAR VENTET I TRE UKER OG VIL HA PENGENE TILBAKE NÅ.\nKNUT BERG", ["KNUT BERG"],
+                 id="nb-shouted-signature"),
+    pytest.param("nb", "JEG HAR VENTET I TRE UKER OG VIL HA PENGENE TILBAKE NÅ.\nHJELP", [], id="nb-shouted-word"),
+    pytest.param("da", "Jeg vil have svar i dag.\nLise Holm, tlf. 31 22 45 67", ["Lise Holm"], id="da-name-phone"),
 ]
 
 
