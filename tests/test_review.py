@@ -641,3 +641,40 @@ def test_a_cue_in_a_clause_that_refuses_the_remedy_does_not_count(tmp_path, repl
     english = lambda _: LanguageGuess("en", 1.0)  # noqa: E731
     card = Reviewer(_HashEmbedder(), language_detector=english, rubric=folder, cache_dir=None).review(reply)
     assert card.criterion("remedy_offered").passed is offered
+
+
+# A remedy already carried out or on its way ("I've credited it back", "a replacement is on its way") is offered as
+# much as one promised, and the same words refused are not; cues only (classifier off), one pair per language.
+REMEDY_DONE = [
+    ("en", "I've credited £12.50 back to your card this morning.", True),
+    ("en", "Unfortunately we will not reimburse the delivery fee.", False),
+    ("nb", "Vi dekker selvfølgelig utgiftene til ny lader.", True),
+    ("nb", "Forsikringen dekker dessverre ikke dette.", False),
+    ("nn", "Vi har sendt ein ny lampe til deg i dag.", True),
+    ("sv", "Jag har skickat en ny laddare till dig i dag.", True),
+    ("sv", "Vi ersätter tyvärr inte resor till butiken.", False),
+    ("da", "Vi har refunderet fragten til dit kort.", True),
+    ("de", "Den Betrag haben wir Ihnen heute gutgeschrieben.", True),
+    ("nl", "We hebben het bedrag vandaag teruggestort.", True),
+    ("nl", "Het bedrag wordt helaas niet vergoed.", False),
+    ("fr", "Nous vous expédions une nouvelle lampe dès aujourd'hui.", True),
+    ("es", "Te enviamos otro cargador sin ningún coste.", True),
+    ("es", "No podemos reembolsar el envío.", False),
+    ("pl", "Wysłaliśmy już do Pani nowy czajnik.", True),
+    ("ru", "Мы вернём вам деньги за доставку.", True),
+    ("ru", "Деньги за доставку мы не вернём.", False),
+    ("uk", "Ми відправили вам нову лампу сьогодні.", True),
+    ("fi", "Hyvitimme toimitusmaksun tilillesi.", True),
+]
+
+
+@pytest.mark.parametrize(("lang", "sentence", "offered"), [pytest.param(*case, id=f"{case[0]}-{i}")
+                                                           for i, case in enumerate(REMEDY_DONE)])
+def test_a_remedy_carried_out_counts_and_one_refused_does_not(tmp_path, lang, sentence, offered):
+    folder = _copy_prompts(tmp_path)
+    rubric = yaml.safe_load((folder / "rubric.yaml").read_text(encoding="utf-8"))
+    next(c for c in rubric["criteria"] if c["id"] == "remedy_offered")["threshold"] = 1.0
+    (folder / "rubric.yaml").write_text(yaml.safe_dump(rubric, allow_unicode=True), encoding="utf-8")
+    detector = lambda _: LanguageGuess(lang, 1.0)  # noqa: E731
+    card = Reviewer(_HashEmbedder(), language_detector=detector, rubric=folder, cache_dir=None).review(sentence)
+    assert card.criterion("remedy_offered").passed is offered
