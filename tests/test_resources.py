@@ -23,3 +23,13 @@ def test_yaml_is_parsed_safely(tmp_path):
     unsafe.write_text("x: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
     with pytest.raises(ResourceError, match="invalid YAML"):
         load_yaml(unsafe)
+
+
+def test_every_language_names_a_hunspell_dictionary_that_is_installed():
+    # the facts tell a signed name from a word by it ("... igen imorgon. Maja"); language ID shares the same one
+    from assistant.language import hunspell_dictionary
+    from assistant.resources import languages
+
+    names = {code: lang.dictionary or lang.hunspell for code, lang in languages().items()}
+    missing = {code: name for code, name in names.items() if not name or hunspell_dictionary(name) is None}
+    assert not missing
