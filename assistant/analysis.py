@@ -4,7 +4,8 @@ Topic and mood come from the multilingual embeddings: labelled example sentences
 (``prompts/analysis/<lang>.yaml``) are embedded once, and each label scores the complaint by its nearest
 examples, for the whole text and its best-matching sentence. Precise lexical cues add to a label; a label
 that wins by too little, or matches too weakly, gives "other"/"unknown" instead of a guess. Flags come from
-precise cues (and amounts above a per-currency threshold); each names the guidelines that apply.
+precise cues, cue groups that count together in one sentence ("emailed ... twice") and amounts above a
+per-currency threshold; each names the guidelines that apply.
 
 The complaint is data: nothing in it is executed or followed, it is only measured.
 
@@ -37,6 +38,8 @@ __all__ = ["Analyzer", "extract_facts"]
 MAX_CHARS = 4000  # longer complaints are analysed on their first part
 _SHOUTED_WORD = re.compile(r"(?<!\w)[^\W\d_a-zß-ÿа-яё]{3,}(?!\w)")  # "NOW", "NÅ", "СЕЙЧАС" amid lower case
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+# Where a sentence ends for the flags' cue groups: not at the period of a date ("3. mars og 17. mars").
+_CLAUSE_END = re.compile(r"(?<!\d)[.!?…]+(?=\s|$)|\n")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -63,6 +66,12 @@ class Analyzer:
                 for label, data in getattr(lang, kind).items()
             }
             for kind in ("topics", "moods", "flags")
+        }
+        self._flag_groups = {
+            (code, label): (tuple(compile_cues(g) for g in data.together), compile_cues(data.dated))
+            for code, lang in self.resources.languages.items()
+            for label, data in lang.flags.items()
+            if data.together or data.dated
         }
         self._universal_mood_cues = {
             label: compile_cues(cues) for label, cues in self.resources.config.mood_cues.items()
@@ -218,6 +227,12 @@ class Analyzer:
                 found = find_cues(pattern, folded)
                 if found:
                     evidence[label] = _sentence_around(folded.original, found[0].start, found[0].end)
+        dates = [f.start for f in facts if f.kind == "date"]
+        for (code, label), (groups, dated) in self._flag_groups.items():
+            if code in langs and label not in evidence:
+                sentence = _sentence_with(folded.original, groups, dated, dates)
+                if sentence:
+                    evidence[label] = sentence
         symbols = self._currency_of_symbol.get(language or "", self._currency_of_symbol.get("en", {}))
         for fact in facts:
             if fact.kind != "amount" or "high_value" in evidence:
@@ -247,6 +262,21 @@ def _caps_ratio(text: str) -> float:
     if len(letters) < 12:
         return 0.0
     return sum(c.isupper() for c in letters) / len(letters)
+
+
+def _sentence_with(text: str, groups: tuple[re.Pattern[str] | None, ...], dated: re.Pattern[str] | None,
+                   dates: list[int]) -> str | None:
+    """The first sentence of ``text`` with a cue of every one of ``groups``, or with a ``dated`` cue and two of
+    the ``dates`` (their offsets); None when there is none."""
+    start = 0
+    for m in [*_CLAUSE_END.finditer(text), None]:
+        end = m.end() if m else len(text)
+        piece = fold(text[start:end])
+        if (groups and all(find_cues(g, piece) for g in groups)) or (
+                dated is not None and sum(start <= d < end for d in dates) >= 2 and find_cues(dated, piece)):
+            return text[start:end].strip()
+        start = end
+    return None
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:

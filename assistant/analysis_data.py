@@ -58,6 +58,11 @@ class AnalysisConfig(Strict):
 class LabelData(Strict):
     examples: tuple[str, ...] = ()  # labelled sentences for the embedding classifier
     cues: tuple[str, ...] = ()  # precise words or phrases; ``*`` at the end allows any ending
+    # Flags: cue groups that count only together, one cue of every group in one sentence ("I've emailed your
+    # support twice": a contact word and a count), however many words stand between them.
+    together: tuple[tuple[str, ...], ...] = ()
+    # Flags: cues that count in a sentence with two or more dates ("I wrote on 3 and 17 March").
+    dated: tuple[str, ...] = ()
 
 
 class FactData(Strict):

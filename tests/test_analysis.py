@@ -220,6 +220,19 @@ FLAG_CASES = [
     ("sv-each-try-is-not-repeat", "sv", "Sidan kraschar varje gång jag försöker betala.", set()),
     ("es-every-call-is-repeat", "es", "Cada vez que llamo me dicen que el técnico vendrá mañana.", {"repeat_contact"}),
     ("de-mails-repeat", "de", "Ich habe Ihnen dazu schon drei E-Mails geschickt.", {"repeat_contact"}),
+    # a contact and a count in one sentence, words apart; a contact with two dates (cue groups, `together`/`dated`)
+    ("nl-repeat-apart", "nl", "Ik heb sinds vorige week al drie keer naar jullie klantenservice gebeld.",
+     {"repeat_contact"}),
+    ("pl-repeat-apart", "pl", "Dzwoniłam w tej sprawie na infolinię już dwa razy i nic.", {"repeat_contact"}),
+    ("sv-repeat-apart", "sv", "Jag har mejlat er kundtjänst om fakturan tre gånger utan svar.", {"repeat_contact"}),
+    ("uk-repeat-dates", "uk", "Я писала вам 3 березня та 17 березня, але відповіді досі немає.", {"repeat_contact"}),
+    ("nn-repeat-dates", "nn", "Eg har sendt e-post 4. mai og 11. mai utan å få svar.", {"repeat_contact"}),
+    ("fr-double-charge-and-phone-is-not-repeat", "fr", "Vous m'avez débité deux fois et personne ne répond au "
+     "téléphone.", set()),
+    ("en-confirmation-and-dates-is-not-repeat", "en", "I cancelled on 2 May and have the confirmation email, yet "
+     "you charged me on 1 June and 1 July.", set()),
+    ("nb-one-email-and-dates-is-not-repeat", "nb", "Jeg fikk bekreftelse på e-post 3. mars, men pengene ble "
+     "trukket både 1. april og 1. mai.", set()),
     ("fi-churn-from-you", "fi", "En tilaa teiltä enää koskaan mitään.", {"churn_threat"}),
     ("es-burning-smell", "es", "El secador olía a quemado después de cinco minutos.", {"safety_risk"}),
     ("en-small-amount", "en", "You charged me $12.99 for shipping that should have been free.", set()),
