@@ -14,9 +14,7 @@ from collections.abc import Callable, Iterable
 
 from .analysis_data import AnalysisResources, load_analysis_resources
 from .guard import mask_injections
-from .language import hunspell_dictionary, spells
-from .products import find_products, listed_names, ordinary_words
-from .resources import languages
+from .products import find_products, listed_names, ordinary_words, word_check
 from .textmatch import Folded, cue_pattern, fold, fold_str
 from .types import Fact
 
@@ -25,14 +23,17 @@ from .types import Fact
 # Groups after the digits keep a code whole ("4471-AB-22", "45117-Б"); a code may be as long as a parcel's tracking
 # number ("1Z999AA10123456784", "RU123456789CN").
 _ID = (
-    r"#?(?:[a-zа-яёіїєґ]{1,4}[-/]?)?\d[\d/-]*[\da-zа-яёіїєґ](?:[-/][\da-zа-яёіїєґ]+)*|#?\d{3,}"
+    r"#?(?:[a-zа-яёіїєґ]{1,4}[-/]?)?\d[\d/-]*[\da-zа-яёіїєґ](?:[-/][\da-zа-яёіїєґ]+|:\d{3,})*|#?\d{3,}"
     r"|(?=[a-z\d]*\d[a-z\d]*\d)(?=[a-z\d]*[a-z])[a-z\d]{5,20}"
 )
 # "n.º" and "nº" fold to "n.o" and "no"; a link ending in a sign ("n°DS-4471") needs no space after it.
 _NUMBER_WORDS = r"nr\.?|n\.?o\.?|n°|num\.?|number|nummer|numer|numero|номер"
 _LINKS = _NUMBER_WORDS + r"|:|-|—|–|#(?=\s)"
+_NUMBER_COMPOUND = r"(?<!\w)[^\W\d_]*(?:num(?:m?er|r|ero|ber)|номер)[^\W\d_]*"
+_NUMBERED = re.compile(r"num|nr|номер|(?<![^\W\d_])(?:id|ref|no)(?![^\W\d_])")  # the word itself says "number"
 _NUMBER_SIGN = "№"  # folds to "no": never part of the number it introduces ("№UA-7781" -> "UA-7781")
-_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+# never with a leading zero ("vist nok 00370 7221": a tracking number after the Danish for "enough")
+_NUMBER = r"(?!0\d)(?:\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
 _NUMERIC_DATE = (
     r"(?<![\d.,/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:(?:19|20)\d{2}|\d{2})|\d{1,2}\.\d{1,2}\."
     r"|(?!24/7)(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9]))(?![\d/-])"
@@ -75,7 +76,9 @@ def _patterns(
     )
     months = sorted({fold_str(f) for lang in langs for m in lang.facts.months for f in m}, key=len, reverse=True)
     month = "(?:" + "|".join(re.escape(m) for m in months) + r")(?!\w)" if months else r"(?!x)x"
-    signs = sorted({cue_pattern(s) for lang in langs for s in lang.facts.sign_offs}, key=len, reverse=True)
+    # a sign-off of one letter (Finnish "t.") only in its own language: elsewhere it is an initial ("T. Mercier")
+    signs = sorted({cue_pattern(s) for lang in langs for s in lang.facts.sign_offs
+                    if len(s.strip(".: ")) > 1 or lang in own}, key=len, reverse=True)
     links = sorted({cue_pattern(w) for lang in langs for w in lang.facts.reference_links}, key=len, reverse=True)
     intros = sorted({cue_pattern(w) for lang in langs for w in lang.facts.name_intros}, key=len, reverse=True)
     footers = sorted({cue_pattern(w) for lang in langs for w in lang.facts.mail_footers}, key=len, reverse=True)
@@ -86,9 +89,13 @@ def _patterns(
     connector = r"(?:\s*(?:" + "|".join([*links, _LINKS]) + r")(?:(?<=[^\w\s])|(?=[\s#:])))*\s*[:(]?\s*"
     return {
         "reference": re.compile(  # not "the order is 300 kr": a number before a currency is an amount
-            "(?:" + ("|".join(words) or r"(?!x)x") + ")" + connector + r"(?P<id>(?P<prefix>[a-z]{2,4}[ ](?=\d))?"
+            "(?P<word>" + ("|".join(words) or r"(?!x)x") + ")" + connector + r"(?P<id>(?P<prefix>[a-z]{2,4}[ ](?=\d))?"
             + "(?:" + _ID + ")" + _spaced_groups(month) + r")(?![\w])(?!\s?(?:" + sym + r"))"
         ),
+        # a reference word, or any word ending in a number word ("Vorgangsnummer", "bevestigingsnummer",
+        # "tikettinumero"), whose number comes later in the sentence (``_later_references``)
+        "reference_word": re.compile("|".join([*words, _NUMBER_COMPOUND])),
+        "gap_link": re.compile(r"(?<!\w)(?:" + "|".join([*links, _NUMBER_WORDS]) + r")(?!\w)|[:—–]|\s-\s"),
         # "(номер 31-770245)", "(n° 10-55213)": a number word opening brackets introduces a reference on its own
         "bracketed": re.compile(
             r"(?<=\()\s*(?:" + _NUMBER_WORDS + r")\s*[:.]?\s*(?P<id>(?:" + _ID + ")" + _spaced_groups(month)
@@ -196,7 +203,7 @@ def _name_below(text: str, start: int) -> tuple[int, int] | None:
     "Cheers from Leeds,\nTom", "Thanks for your help\nKari"): the name ends the text."""
     line_end = text.find("\n", start)
     rest = text[start:line_end] if line_end != -1 else ""
-    if not rest.strip() or len(rest.split()) > 3 or any(c.isdigit() for c in rest):
+    if not rest.strip() or len(rest.split()) > 3:  # "Gruß aus 80331 München\nErnst"
         return None
     below = line_end + 1 + len(text[line_end + 1 :]) - len(text[line_end + 1 :].lstrip(" \t"))
     return _name_after(text, below)
@@ -209,6 +216,78 @@ def _is_contact_block(rest: str) -> bool:
     rest = rest[: postscript.start()] if postscript else rest
     lines = [line.strip() for line in rest.strip().splitlines() if line.strip()]
     return len(rest.strip()) <= 60 or (len(lines) <= 5 and all(len(line) <= 50 for line in lines))
+
+
+# A reference whose number comes a few words after its word, in the same sentence ("Номер заявки в сервисе:
+# 23-11/4471", "the case number your agent gave me is CS-2291-77", "Vorgangsnummer laut Mail vom 28.10.2026
+# KD-3317/26"). Only a code shaped like a reference counts there: digits joined by "-", "/" or ":" ("11-904-0027"),
+# digits with capitals ("55190-DK", "СЦ-2026/3318"), six digits or more, or a tracking number in groups; never a
+# date, an amount, a phone number ("0771-44 55 00", "0330 123 4455"), a postcode, a version ("4.12.0"), an
+# error code ("Fehlercode 0xE1022") or a model after its brand ("Hisense 55U7NQ").
+_GAP_WORDS = 12
+_GAP_END = re.compile(r"\n|[!?;]|(?<=[^\W\d_]{3})\.(?=\s|\Z)")  # not after "nr", "3" or "C.P"
+_GAP_END_PLAIN = re.compile(_GAP_END.pattern + r"|,")
+_CANDIDATE = re.compile(
+    r"(?<![\w#+./:,-])#?[^\W_]+(?:[-/:][^\W_]+)*(?![\w])(?![-/:.,]\w)"
+    r"(?P<groups>(?:(?<=\d)[ \u00a0]\d{2,5}(?![\w/-]|[.,:]\d))*)"
+)
+_PHONE_LAYOUT = re.compile(r"(?:\d{1,3}-)*\d{3}-\d{2}-\d{2}|\d{3}-\d{3}-\d{3}")  # "8-916-204-55-18", "601-234-567"
+_TRACKING_DIGITS = 13  # digit groups this long are a parcel's number; fewer are a phone number ("0330 123 4455")
+
+
+def _is_code(token: str, groups: str) -> bool:
+    """Whether ``token`` (with the digit ``groups`` after it) is shaped like a reference number."""
+    parts = re.split(r"[-/:]", token.lstrip("#"))
+    digits = sum(c.isdigit() for c in token)
+    if digits < 3 or any(p.isalpha() and len(p) > 5 for p in parts):
+        return False  # "2024-modell", "100-pack"
+    if any(not p.isdigit() and not p.isupper() for p in parts):
+        return False  # "0xE1022", "i-Size": no capitals-and-digits code
+    if groups:
+        return len(parts) == 1 and token.isdigit() and digits + sum(c.isdigit() for c in groups) >= _TRACKING_DIGITS
+    phone = (token[:1] == "0" and 9 <= digits <= 12) or bool(_PHONE_LAYOUT.fullmatch(token))
+    return not phone and (len(parts) > 1 or not token.isdigit() or (digits >= 6 and token[:1] != "0"))
+
+
+def _later_references(
+    text: str, folded: Folded, pats: dict[str, re.Pattern[str]], taken: list[tuple[int, int]],
+    avoid: list[tuple[int, int]], names: frozenset[str], common: frozenset[str],
+) -> list[tuple[int, int]]:
+    """Spans of reference numbers that come a few words after their word (``_GAP_WORDS``); ``avoid`` holds the
+    dates and amounts, ``names`` the folded brands and code words ("Fehlercode") after which a code is none,
+    ``common`` the folded ordinary words of every language."""
+    found: list[tuple[int, int]] = []
+    for m in pats["reference_word"].finditer(folded.text):
+        start = folded.position(m.end())
+        numbered = bool(_NUMBERED.search(m.group(0)))
+        # after a plain word a comma ends its clause: "Bestellung ist unterwegs, Artikel 4471-22" names no order
+        stop = (_GAP_END if numbered else _GAP_END_PLAIN).search(text, start)
+        window_end = stop.start() if stop else len(text)
+        for count, c in enumerate(_CANDIDATE.finditer(text, start, window_end)):
+            span, token = (c.start(), c.end()), text[c.start() : c.start("groups")]
+            if count > _GAP_WORDS or _overlaps(span, [*taken, *found]):
+                break  # too far, or the word's number was found already
+            before = text[start : c.start()]
+            last = before.split()[-1].rstrip(":") if before.split() else ""
+            # a number right after another is the rest of it ("+7 916 204-55-18"), unless that one is a date
+            glued = re.search(r"\d[ \u00a0]\Z", before) and not _overlaps((c.start() - 2, c.start()), avoid)
+            # a code right after a capitalised name is its model ("the Hama HX-3020 cable"), not a reference
+            model = before.endswith(f" {last} ") and last[:1].isupper() and fold_str(last) not in common
+            if (glued or model or _overlaps(span, avoid) or fold_str(last) in names
+                    or not _is_code(token, c.group("groups"))):
+                continue
+            # after a plain word ("the order", "Referansen") a link must say the number is its ("... var 4471/NN/09"),
+            # and a bare run of digits may be a phone number
+            if numbered or (pats["gap_link"].search(fold_str(before)) and not token.lstrip("#").isdigit()):
+                found.append((c.start(), c.end()))
+            break
+    return found
+
+
+@functools.lru_cache(maxsize=4)
+def _code_words(resources: AnalysisResources) -> frozenset[str]:
+    """Folded brands and non-products: a code right after one is a model or an error code ("Fehlercode")."""
+    return frozenset(fold_str(n) for n in (*resources.config.brands, *resources.config.non_products))
 
 
 def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
@@ -237,6 +316,9 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         before = re.search(r"(\S+)[ ]\Z", text[max(0, folded.position(m.start()) - 30) : folded.position(m.start())])
         if before and before.group(1) in resources.config.brands:
             continue  # "Stihl RMA 235": a model named like a reference word, after its brand
+        word = folded.span(*m.span("word"))
+        if text[word[1] : folded.position(start)] in ("-", "/") and text[word[0] : word[1]].isupper():
+            start = m.start("word")  # "RMA-7781-S": a word in capitals glued to the number is its prefix
         prefix = folded.span(*m.span("prefix")) if m.group("prefix") else None
         if prefix and not text[prefix[0] : prefix[1]].isupper():
             continue  # "RK 2025/31877", "RT 44 19 207" keep their letters; "ordre fra 2023" names no number
@@ -251,7 +333,16 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         if m.group("id"):
             add("order_number", m.start("id"), m.end("id"))
         elif text[folded.position(m.start("sign"))] == "№":  # "no 500" in English is no number sign
-            add("order_number", m.start("num"), m.end("num"))
+            after_word = re.search(r"[^\W\d_][ \u00a0]*\Z", text[: folded.position(m.start("sign"))])
+            if not after_word or len(m.group("num")) > 3:  # "відділення №112" numbers a place, not a case
+                add("order_number", m.start("num"), m.end("num"))
+    avoid = [folded.span(m.start(), m.end()) for key in ("amount", "date_numeric", "date_month")
+             for m in pats[key].finditer(folded.text)]
+    avoid += [folded.span(*m.span()) for m in _SHORT_DATE.finditer(folded.text)]
+    for start, end in _later_references(text, folded, pats, taken, avoid, _code_words(resources),
+                                        ordinary_words(resources)):
+        facts.append(Fact("order_number", text[start:end], start, end))
+        taken.append((start, end))
     for m in pats["amount"].finditer(folded.text):
         end = m.end()
         if folded.text[end - 1] == "." and _SENTENCE_AFTER.match(text, folded.position(end)):
@@ -298,7 +389,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
         name = _closing_name(text, pats["sign_off"], own_words, listed_names(resources),
-                             _word_check(language, bool(lang and lang.facts.nouns_capitalised)))
+                             word_check(language, bool(lang and lang.facts.nouns_capitalised)))
         if name and not _overlaps(name, taken):
             facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
@@ -309,7 +400,8 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
 # after the name on its line ("Mikkel Juhl Sørensen, tlf. 28 41 77 90")
 _CLOSING_NAME = re.compile(
     r"(?:\n[ \t]*\n[ \t]*|(?:(?:\A|\n)[ \t]*|(?<=[.!?])[ \t]+(?=[-–—/]))(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*"
-    r"|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*)|(?P<inline>(?<=[.!?\U0001F300-\U0001FAFF\u2600-\u27BF])[ \t]+))"
+    r"|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*)|(?P<bare>(?<=\w)[ \t]*\n[ \t]*)"
+    r"|(?P<inline>(?<=[.!?\U0001F300-\U0001FAFF\u2600-\u27BF])(?<!\b\w\.)[ \t]+))"
     r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){0,2}"
     r"(?:[ \t]+[^\W\d_]\.?)?)(?P<phone>[ \t]*,[ \t]*[^\W\d_]{2,8}\.?:?[ \t]*\+?[\d \t-]{6,18})?[ \t]*\Z"
 )
@@ -331,8 +423,15 @@ def _closing_name(
     words = m.group("name").split()
     if len(words) < 2 and not m.group("dash") and (fold_str(words[0]) in common or len(words[0]) > 11):
         return None  # "\n\nHjelp", "\n\nAsiakaspalvelu": a word, a team, no first name
-    if m.group("inline") and (is_word is None or any(fold_str(w) in common or is_word(w) for w in words)):
+    if (m.group("inline") or m.group("bare")) and (
+        is_word is None or any(fold_str(w) in common or is_word(w) for w in words)
+    ):
         return None  # "... at once. Thank You", "... Katastrophe": more of the letter, not a name after it
+    if not (m.group("dash") or m.group("line") or m.group("bare") or m.group("inline")) and (
+        len(words) <= 2 and all(w.islower() and len(w) > 1 for w in words) and is_word is not None
+        and not any(fold_str(w) in common or is_word(w) for w in words) and m.group("name") not in names
+    ):
+        return m.start("name"), m.end("name")  # "\n\nstu": a chat signed in lower case after a blank line
     if m.group("phone") and m.group("inline"):
         return None  # a phone number after a name only on the name's own line
     if _mostly_capitals(text) and all(w.isupper() for w in words) and not m.group("inline"):
@@ -346,20 +445,6 @@ def _closing_name(
     if sign_off.match(fold_str(m.group("name"))) or m.group("name") in names:
         return None
     return m.start("name"), m.end("name")
-
-
-@functools.cache
-def _word_check(language: str | None, nouns_capitalised: bool) -> Callable[[str], bool] | None:
-    """Whether a word is an ordinary word of ``language``: its Hunspell dictionary (``dictionary``, else the one
-    language ID uses) knows it in lower case, or as written where every noun is capitalised (which makes every name
-    a word there too); None when the language has no dictionary or the dictionaries are not installed."""
-    lang = languages().get(language or "")
-    name = (lang.dictionary or lang.hunspell) if lang else None
-    checker = hunspell_dictionary(name) if name else None
-    if checker is None:
-        return None
-    forms = (str.lower, str) if nouns_capitalised else (str.lower,)
-    return lambda word: any(spells(checker, form(word)) for form in forms)
 
 
 def _mostly_capitals(text: str) -> bool:

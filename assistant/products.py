@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from .analysis_data import AnalysisResources
+from .language import hunspell_dictionary, spells
+from .resources import languages
 from .textmatch import fold_str
 
 # Products: a named product, as written -- never a generic noun ("the parcel", "my jacket"). Found where a name
@@ -39,12 +42,13 @@ _SHORT_NUMBER = r"\d{1,5}(?:\.\d{1,2})?(?![\w.,:/-]?\d)"
 _FOLLOWERS = r"{0,5}"  # words after a brand: "Bang & Olufsen Beosound A1 2nd Gen", "Cecotec Cecofry Full InoxBlack Pro"
 _FOLLOWER = (  # a model code ("EQ.6" before "EQ"), a capitalised word ("X-Force"), a short number, a letter before one;
     # a number joined to a word ("3000-serie", "Pavilion 15-eg"), a capital before a capitalised part ("Z Fold6")
-    r"(?:[A-Z]{1,3}\.\d{1,4}(?!\d)|" + _MODEL + r"|(?:[A-ZÀ-Þ][\w'’&]*\w|[A-Z](?=-))(?:-[A-Za-z\d][\w'’]*)*|"
+    r"(?:[A-Z]{1,3}\.\d{1,4}(?!\d)|" + _MODEL + r"|(?:[A-ZÀ-Þ][\w'’&]*\w|[A-Z](?=-))(?:-[A-Za-z\d][\w'’]*)*\+?|"
+    r"[a-z]-[A-Z]\w*|"  # "Solid+", "i-Size"
     r"\d{1,4}-[^\W\d_]\w*(?:-\w+)*(?![\w-])|" + _SHORT_NUMBER
     + r"|[A-Z](?=[ ]\d)|[A-HJ-Z](?=[ ][A-Z])|[a-z]+[A-Z]\w*|" + _CYRILLIC_WORD + "|" + _CYRILLIC_CODE + ")"
 )
 _BRAND_MODEL = re.compile(
-    r"(?<![\w-])(" + _BRAND + r"(?:[ ]" + _BRAND + r"){0,2}[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
+    r"(?<![\w-])(" + _BRAND + r"(?:[ ](?:" + _BRAND + r"|[A-Z])){0,2}[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
     r"|(?<![\w-])((?:[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)(?:[ ](?:[A-Z]\w+|\d+\b)){1,2})"
 )
 _CYRILLIC_MODEL = re.compile(r"(?<=[а-яёіїєґ,][ ])(" + _CYRILLIC_WORD + r"[ ]" + _CYRILLIC_CODE + ")")
@@ -121,6 +125,20 @@ def _lower_brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None
     return re.compile(
         r"(?<![\w-])(?P<brand>" + names + r")(?P<words>(?:[ ][a-z]+){0,3})[ ](?P<code>" + _LOWER_CODE + r")(?![\w-])"
     )
+
+
+@functools.cache
+def word_check(language: str | None, nouns_capitalised: bool) -> Callable[[str], bool] | None:
+    """Whether a word is an ordinary word of ``language``: its Hunspell dictionary (``dictionary``, else the one
+    language ID uses) knows it in lower case, or as written where every noun is capitalised (which makes every name
+    a word there too); None when the language has no dictionary or the dictionaries are not installed."""
+    lang = languages().get(language or "")
+    name = (lang.dictionary or lang.hunspell) if lang else None
+    checker = hunspell_dictionary(name) if name else None
+    if checker is None:
+        return None
+    forms = (str.lower, str) if nouns_capitalised else (str.lower,)
+    return lambda word: any(spells(checker, form(word)) for form in forms)
 
 
 def ordinary_words(resources: AnalysisResources, language: str | None = None) -> frozenset[str]:
@@ -214,9 +232,10 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     brand = _brand_pattern(resources)
     lang = resources.languages.get(language or "")
     # Where every noun is capitalised, brackets hold a name only with a model number or a brand: "(Tarif M, 250 Mbit)"
-    spans = [m.span(1) for m in _PAREN_PRODUCT.finditer(text)
-             if not (lang and lang.facts.nouns_capitalised) or any(c.isdigit() for c in m.group(1))
-             or (brand is not None and brand.match(m.group(1)))]
+    # never digits alone: "(0345 600 1234)" is a phone number
+    spans = [m.span(1) for m in _PAREN_PRODUCT.finditer(text) if any(c.isalpha() for c in m.group(1)) and (
+             not (lang and lang.facts.nouns_capitalised) or any(c.isdigit() for c in m.group(1))
+             or (brand is not None and brand.match(m.group(1))))]
     if brand is not None:
         spans.extend(m.span() for m in brand.finditer(text))
     letters = [c for c in text if c.isalpha()]
@@ -234,6 +253,8 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     own = _words_of(resources, language)
     if lower is not None:  # "iphone og 2 ladere": the words between brand and model are no ordinary words
         spans.extend(m.span() for m in lower.finditer(text) if _is_lower_model(text, m, own, grammar))
+    lang_words = word_check(language, bool(lang and lang.facts.nouns_capitalised))
+    spans.extend(_lower_names(text, resources, own, lang_words))
     quoted = [m.span(1) for m in _QUOTED.finditer(text)
               if _QUOTED_SHAPE.match(m.group(1)) and fold_str(m.group(1).split()[0].split("-")[0]) not in common]
     # not "Закон РФ 2300-1": an ordinary word with a number is no name
@@ -251,6 +272,37 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
             start, end = _before_noun(text, cleaned[0], _extend(text, cleaned[1], grammar), nouns)
             found.append((start, end))
     return _merged(found)
+
+
+@functools.lru_cache(maxsize=4)
+def _lower_name_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
+    brands = sorted({b.lower() for b in resources.config.brands if " " not in b}, key=len, reverse=True)
+    if not brands:
+        return None
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(b) for b in brands) + r")((?:[ ][a-z][a-z'’-]+){1,3})")
+
+
+def _lower_names(text: str, resources: AnalysisResources, ordinary: frozenset[str],
+                 is_word: Callable[[str], bool] | None) -> list[tuple[int, int]]:
+    """A listed brand and its model's name all in lower case, with no code ("dyson airwrap into", "nespresso
+    vertuo pop, fikk"): the words up to the first ordinary word of the language. The first word is no word of the
+    language's dictionary, which would be a generic noun ("samsung vaskemaskin 8 kg"), unless a model word
+    ("cosori turbo blaze"); without a dictionary nothing is found."""
+    pattern = _lower_name_pattern(resources)
+    model_words = {w.lower() for w in resources.config.model_words}
+    spans = []
+    for m in pattern.finditer(text) if pattern and is_word else ():
+        first = m.group(1).split()[0]
+        if fold_str(text[m.start() : m.start(1)]) in ordinary or (first not in model_words and is_word(first)):
+            continue  # "power", "polar": the brand is a word of the language here
+        end = m.start(1)
+        for w in re.finditer(r"[ ]([^ ]+)", m.group(1)):
+            if fold_str(w.group(1)) in ordinary:
+                break
+            end = m.start(1) + w.end()
+        if end > m.start(1):
+            spans.append((m.start(), end))
+    return spans
 
 
 def _is_lower_model(text: str, m: re.Match[str], ordinary: frozenset[str], grammar: _Grammar) -> bool:

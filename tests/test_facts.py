@@ -239,6 +239,17 @@ PRODUCTS = [
     pytest.param("nb", "har ikke fått refusjon for sony wh-1000xm3 enda", ["sony wh-1000xm3"], id="nb-lower-hyphen"),
     pytest.param("da", "hvor er min lenovo legion 7 pro?", ["lenovo legion 7 pro"], id="da-lower-lone-digit"),
     pytest.param("nl", "ik kreeg een jbl flip 5, geen jbl go 3", ["jbl flip 5", "jbl go 3"], id="nl-lower-two"),
+    # a listed brand and a model name in lower case, with no code: the words up to an ordinary word; a dictionary
+    # word right after the brand is a generic noun
+    pytest.param("en", "my dyson airstrait stopped after a week", ["dyson airstrait"], id="en-lower-name"),
+    pytest.param("nb", "bestilte en nespresso vertuo, fikk kapsler", ["nespresso vertuo"], id="nb-lower-name-comma"),
+    pytest.param("es", "la cosori turbo blaze en la cocina", ["cosori turbo blaze"], id="es-lower-model-word"),
+    pytest.param("nb", "philips kaffetrakter lekker", [], id="nb-lower-brand-generic-noun"),
+    # no product of digits alone, "+" ending a name, one capital between a name and its code
+    pytest.param("en", "I phoned your line (0345 600 1234) twice.", [], id="en-phone-in-brackets"),
+    pytest.param("fi", "tilasin Fiskars Solid+ -oksasakset", ["Fiskars Solid+"], id="fi-plus-after-word"),
+    pytest.param("de", "Geliefert wurde eine Magnifica S ECAM22.110.B.", ["Magnifica S ECAM22.110.B"],
+                 id="de-capital-before-code"),
     pytest.param("nb", "samsung vaskemaskin 8 kg lekker", [], id="nb-lower-noun-and-count"),
     pytest.param("nb", "Samsung vaskemaskin 8 kg lekker.", ["Samsung"], id="nb-capital-brand-lower-noun"),
     pytest.param("en", "My Apple charger 20w stopped working.", ["Apple"], id="en-capital-brand-lower-noun"),
@@ -441,6 +452,36 @@ ORDERS = [
     pytest.param("nb", "bestilling fra 2023 er borte", [], id="nb-lower-word-is-no-prefix"),
     pytest.param("en", "my order 5512 20 minutes ago", ["5512"], id="en-minutes-after"),
     pytest.param("fr", "(n° 12, rue de Paris)", [], id="fr-bracketed-short-number"),
+    # words between the reference word and its number, in the same sentence; only a code shaped like a reference
+    # counts there: never a date, an amount, a phone number, a postcode, a version, an error code or a model
+    pytest.param("en", "The claim number your agent read out to me is WX-40917, but nobody finds it.", ["WX-40917"],
+                 id="en-words-between"),
+    pytest.param("ru", "Номер обращения на горячей линии по гарантии: ГР-2025/118.", ["ГР-2025/118"],
+                 id="ru-words-then-colon"),
+    pytest.param("de", "Die Vorgangsnummer laut Ihrer Mail vom 14.09.2026 lautet RM-5512/26.", ["RM-5512/26"],
+                 id="de-date-between"),
+    pytest.param("es", "El número de pedido que aparece en el SMS (C.P. 28013) es PD/2026/4410.", ["PD/2026/4410"],
+                 id="es-postcode-between"),
+    pytest.param("nl", "Het bevestigingsnummer van die opzegging was trouwens QT-33019.", ["QT-33019"],
+                 id="nl-compound-number-word"),
+    pytest.param("nb", "Referansen jeg fikk i butikken var 55-71-2290.", ["55-71-2290"], id="nb-plain-word-and-link"),
+    pytest.param("sv", "Ärendet har enligt sms:et nummer 2026:4471.", ["2026:4471"], id="sv-colon-in-number"),
+    pytest.param("sv", "returnumret i portalen är RMA-4410-K", ["RMA-4410-K"], id="sv-capital-word-as-prefix"),
+    pytest.param("da", "tracking nr. er vist nok 00570 3321 9804 1187 12", ["00570 3321 9804 1187 12"],
+                 id="da-tracking-groups"),
+    pytest.param("de", "Ticketnummer bei euch im Portal: 88120-C. Fehlercode 0xE1022 kommt immer noch.", ["88120-C"],
+                 id="de-code-after-word"),
+    pytest.param("en", "My order arrived broken, call me on 0171-2345678.", [], id="en-phone-after-plain-word"),
+    pytest.param("ru", "Мой номер телефона 8-916-204-55-18, перезвоните.", [], id="ru-phone-layout"),
+    pytest.param("pl", "Numer zamówienia podam później, dzwonię z 601-234-567.", [], id="pl-phone-layout"),
+    pytest.param("en", "Invoice number? I have none. Please call 020 7946 0018.", [], id="en-question-ends-it"),
+    pytest.param("en", "My order is 3 x 2-pack, and app version 4.12.0 shows error 0xE1022.", [], id="en-no-code"),
+    pytest.param("de", "Meine Bestellung ist unterwegs, Artikel 4471-22 fehlt.", [], id="de-plain-word-comma"),
+    pytest.param("sv", "Ärendet gäller min Weber Spirit E-325 som rostat.", [], id="sv-model-after-brand"),
+    pytest.param("en", "The invoice is for the Hama HX-3020 cable.", [], id="en-model-after-unlisted-name"),
+    pytest.param("nb", "Ordren ble sendt til postnummer 7043 Trondheim.", [], id="nb-postcode"),
+    pytest.param("uk", "Посилка чекає у відділенні Нової пошти №112.", [], id="uk-number-sign-of-a-place"),
+    pytest.param("uk", "Прошу повернути гроші, акт №47711 додаю.", ["47711"], id="uk-number-sign-after-a-word"),
 ]
 
 
@@ -484,6 +525,11 @@ def test_swedish_colon_dash_and_a_dash_before_the_sign_are_part_of_the_amount():
     text = "Den kostade 1 299:- och frakten 49:-, men jag skickade en :-) och 5 :-( tillbaka."
     assert [f.value for f in extract_facts(text, "sv") if f.kind == "amount"] == ["1 299:-", "49:-"]
     assert [f.value for f in extract_facts("Kosten: 89,- € pro Monat.", "de") if f.kind == "amount"] == ["89,- €"]
+
+
+def test_a_number_with_a_leading_zero_is_no_amount():
+    text = "sporingsnummeret er vist nok 00370 7221, og jeg betalte nok 250"
+    assert [f.value for f in extract_facts(text, "da") if f.kind == "amount"] == ["nok 250"]
 
 
 def test_a_currency_word_before_the_number_keeps_its_dot():
@@ -608,6 +654,18 @@ NAMES = [
                  id="nb-shouted-signature"),
     pytest.param("nb", "JEG HAR VENTET I TRE UKER OG VIL HA PENGENE TILBAKE NÅ.\nHJELP", [], id="nb-shouted-word"),
     pytest.param("da", "Jeg vil have svar i dag.\nLise Holm, tlf. 31 22 45 67", ["Lise Holm"], id="da-name-phone"),
+    # an initial is no one-letter sign-off of another language (Finnish "t."); a postcode after the sign-off; chat
+    # signed in lower case after a blank line or under a line with no full stop, never a dictionary word
+    pytest.param("de", "Bitte um Antwort.\n\nMit freundlichen Grüßen\nT. Brandauer", ["T. Brandauer"],
+                 id="de-initial-t"),
+    pytest.param("fr", "Remboursez-moi.\n\nT. Garnier", ["T. Garnier"], id="fr-initial-after-blank-line"),
+    pytest.param("fi", "Kiitos vastauksesta.\nt. Ville", ["Ville"], id="fi-t-is-a-sign-off"),
+    pytest.param("de", "Ich bin genervt.\n\nGruß aus 50667 Köln\nWerner", ["Werner"], id="de-postcode-in-sign-off"),
+    pytest.param("en", "sort it out or im going elsewhere\n\nkez", ["kez"], id="en-lower-after-blank-line"),
+    pytest.param("uk", "це взагалі нормально?\n\n\nмирослава", ["мирослава"], id="uk-lower-after-blank-lines"),
+    pytest.param("ru", "чат выдает ошибку 503\nЛ. Добрынин", ["Л. Добрынин"], id="ru-initial-no-full-stop"),
+    pytest.param("en", "where is my stuff\n\nasap", [], id="en-lower-word-after-blank-line"),
+    pytest.param("nb", "hvor blir pakka av\nHjelp", [], id="nb-word-under-a-line"),
 ]
 
 
