@@ -233,6 +233,11 @@ FLAG_CASES = [
      "you charged me on 1 June and 1 July.", set()),
     ("nb-one-email-and-dates-is-not-repeat", "nb", "Jeg fikk bekreftelse på e-post 3. mars, men pengene ble "
      "trukket både 1. april og 1. mai.", set()),
+    ("ru-churn-apart", "ru", "Больше я у вас ничего и никогда не закажу.", {"churn_threat"}),
+    ("de-churn-apart", "de", "Bei Ihnen werde ich nie wieder auch nur eine Kleinigkeit bestellen.", {"churn_threat"}),
+    ("sv-churn-apart", "sv", "Jag kommer aldrig någonsin att handla hos er igen.", {"churn_threat"}),
+    ("de-cannot-order-is-not-churn", "de", "Seit gestern kann ich in der App nichts mehr bestellen.", set()),
+    ("nb-never-bought-is-not-churn", "nb", "Jeg har aldri kjøpt noe så dårlig før.", set()),
     ("fi-churn-from-you", "fi", "En tilaa teiltä enää koskaan mitään.", {"churn_threat"}),
     ("es-burning-smell", "es", "El secador olía a quemado después de cinco minutos.", {"safety_risk"}),
     ("en-small-amount", "en", "You charged me $12.99 for shipping that should have been free.", set()),
