@@ -73,6 +73,7 @@ class FactData(Strict):
     weekdays: tuple[str, ...] = ()  # the days' names (and their forms "в пятницу"): no product
     sign_offs: tuple[str, ...] = ()  # closing phrases that precede the customer's name
     name_intros: tuple[str, ...] = ()  # phrases that introduce the customer's name: "my name is", "меня зовут"
+    name_joiners: tuple[str, ...] = ()  # the word between a couple's first names ("Per og Anne Hansen"); "&" always
     mail_footers: tuple[str, ...] = ()  # a mail app's line under the message: "Sent from my" (names no fact)
     currency_symbols: tuple[str, ...] = ()  # extra spellings used in this language only, e.g. Danish "kr."
     product_leads: tuple[str, ...] = ()  # words after which a capitalised name is what was bought: "a", "min"

@@ -158,7 +158,7 @@ def _name_after(text: str, start: int, *, ends_text: bool = True) -> tuple[int, 
     pos, end, count, last = start, None, 0, ""
     for m in _WORD_RE.finditer(text, start, line_end):
         gap = text[pos : m.start()].strip()
-        if gap and not (gap == "." and last[:1].isupper() and len(last) <= 3):
+        if gap and not (gap == "." and last[:1].isupper() and len(last) <= 3) and not (gap == "&" and count == 1):
             break  # punctuation between words ends the name, but for the dot of "J. van der Berg", "Dr. Lee"
         word = last = m.group(0)
         if any(c.isdigit() for c in word):
@@ -388,8 +388,10 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             facts.append(Fact("product", text[start:end], start, end))
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
+        joiners = frozenset(fold_str(w) for code in _languages_for(resources, language)[1]
+                            for w in resources.languages[code].facts.name_joiners)
         name = _closing_name(text, pats["sign_off"], own_words, listed_names(resources),
-                             word_check(language, bool(lang and lang.facts.nouns_capitalised)))
+                             word_check(language, bool(lang and lang.facts.nouns_capitalised)), joiners)
         if name and not _overlaps(name, taken):
             facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
@@ -402,25 +404,31 @@ _CLOSING_NAME = re.compile(
     r"(?:\n[ \t]*\n[ \t]*|(?:(?:\A|\n)[ \t]*|(?<=[.!?])[ \t]+(?=[-–—/]))(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*"
     r"|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*)|(?P<bare>(?<=\w)[ \t]*\n[ \t]*)"
     r"|(?P<inline>(?<=[.!?\U0001F300-\U0001FAFF\u2600-\u27BF])(?<!\b\w\.)[ \t]+))"
-    r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)(?:[ \t]+[^\W\d_][\w'’-]+){0,2}"
+    r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)"
+    r"(?:[ \t]+(?P<joiner>&|[^\W\d_]{1,4})[ \t]+[^\W\d_][\w'’-]+)?(?:[ \t]+[^\W\d_][\w'’-]+){0,3}"
     r"(?:[ \t]+[^\W\d_]\.?)?)(?P<phone>[ \t]*,[ \t]*[^\W\d_]{2,8}\.?:?[ \t]*\+?[\d \t-]{6,18})?[ \t]*\Z"
 )
 
 
 def _closing_name(
     text: str, sign_off: re.Pattern[str], common: frozenset[str], names: frozenset[str],
-    is_word: Callable[[str], bool] | None = None,
+    is_word: Callable[[str], bool] | None = None, joiners: frozenset[str] = frozenset(),
 ) -> tuple[int, int] | None:
     """A name standing alone on the last line, after a blank line ("\n\nKari Nordmann"), a dash ("-- Kari") or
     a line that ends a sentence ("... вернуть деньги.\nАндрей Ковалёв"), with no sign-off phrase before it. One
     word is a name after the dash, or when it is no ordinary word ("\n\nKari", not "\n\nHjelp"); a sign-off
     ("Best Regards") and a brand, shop or carrier (``names``: "\n\nSupport") are no name. After the last
     sentence on its own line ("... igen imorgon. Maja") a name needs the language's dictionary (``is_word``) to
-    know none of its words in lower case: "... nicht angekommen! Katastrophe" is one more sentence."""
+    know none of its words in lower case: "... nicht angekommen! Katastrophe" is one more sentence. A couple signs
+    with "&" or one of the language's ``joiners`` between two first names ("\n\nMark & Dee Holloway")."""
     m = _CLOSING_NAME.search(text.rstrip())
     if not m:
         return None
-    words = m.group("name").split()
+    joiner = m.group("joiner")
+    couple = joiner == "&" or (joiner is not None and fold_str(joiner) in joiners)
+    words = [w for w in m.group("name").split() if not (couple and w == joiner)]
+    if couple and all(fold_str(w) in common for w in words if not _PARTICLE_RE.fullmatch(w)):
+        return None  # "\n\nPaket und Rechnung": two words of the letter, no couple
     if len(words) < 2 and not m.group("dash") and (fold_str(words[0]) in common or len(words[0]) > 11):
         return None  # "\n\nHjelp", "\n\nAsiakaspalvelu": a word, a team, no first name
     if (m.group("inline") or m.group("bare")) and (
@@ -440,7 +448,9 @@ def _closing_name(
         words = [w.capitalize() for w in words]  # "... TILBAKE I DAG.\nTORE LIEN": a shouted letter signs in capitals
     if m.group("dash") and len(words) <= 2 and all(w.islower() and fold_str(w) not in common for w in words):
         return m.start("name"), m.end("name")  # "- mike": signed in lower case after a dash, no ordinary word
-    if not all(w[0].isupper() and not (w.isupper() and len(w.rstrip(".")) > 1) for w in words):
+    inner = words[1:-1]  # "Jan de Vries", "Jan en Els van der Berg": particles stand between capitalised words
+    if not all(w[0].isupper() and not (w.isupper() and len(w.rstrip(".")) > 1)
+               for w in words if not (w in inner and _PARTICLE_RE.fullmatch(w))):
         return None
     if sign_off.match(fold_str(m.group("name"))) or m.group("name") in names:
         return None

@@ -666,6 +666,15 @@ NAMES = [
     pytest.param("ru", "чат выдает ошибку 503\nЛ. Добрынин", ["Л. Добрынин"], id="ru-initial-no-full-stop"),
     pytest.param("en", "where is my stuff\n\nasap", [], id="en-lower-word-after-blank-line"),
     pytest.param("nb", "hvor blir pakka av\nHjelp", [], id="nb-word-under-a-line"),
+    # a couple ("&" or the language's name_joiners), particles between names, Spanish "Fdo.:" before three names
+    pytest.param("en", "Refund us now.\n\nTom & Jo Barker", ["Tom & Jo Barker"], id="en-couple-ampersand"),
+    pytest.param("en", "Regards,\nTom & Jo Barker", ["Tom & Jo Barker"], id="en-couple-after-sign-off"),
+    pytest.param("nn", "Dette er ikkje greitt.\nSigrid og Olav Haugland", ["Sigrid og Olav Haugland"],
+                 id="nn-couple-under-last-line"),
+    pytest.param("uk", "Це неприйнятно.\n\nОксана та Ігор Мельник", ["Оксана та Ігор Мельник"], id="uk-couple"),
+    pytest.param("nl", "Dit is niet in orde.\n\nJan de Wit", ["Jan de Wit"], id="nl-particle-after-blank-line"),
+    pytest.param("es", "Espero su respuesta.\nFdo.: Lucía Gómez Herrera", ["Lucía Gómez Herrera"], id="es-fdo"),
+    pytest.param("de", "Das geht so nicht.\n\nPaket und Rechnung", [], id="de-two-nouns-no-couple"),
 ]
 
 
