@@ -327,6 +327,8 @@ PRODUCTS = [
     pytest.param("ru", "пишет ошибка E4 и не греет", [], id="ru-error-code-latin"),
     pytest.param("de", "Ich habe den Vertrag (Tarif M, 250 Mbit) gekündigt.", [], id="de-bracketed-noun"),
     pytest.param("nn", "Eg ventar på Stihl RMA 235 sidan mars.", ["Stihl RMA 235"], id="nn-model-like-reference-word"),
+    pytest.param("uk", "Після оновлення BIOS ноутбук Lenovo IdeaPad 5 не вмикається.", ["Lenovo IdeaPad 5"],
+                 id="uk-bios-is-a-part"),
 ]
 
 
