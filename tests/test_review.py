@@ -239,6 +239,23 @@ def test_follow_up_and_prevention_in_more_words_and_their_near_misses(reviewer, 
     assert shown == shows
 
 
+# Contact announced with another verb or by someone else than the writer (cues in prompts/review/<lang>.yaml; a
+# blind batch of 2026-11-27 missed each of these wordings). Not copied from any eval reply.
+CONTACT_IN_OTHER_WORDS = [
+    pytest.param("en", "Someone from our claims team will be in touch to book a visit.", id="en-be-in-touch"),
+    pytest.param("en", "Our billing team will email you by Thursday to confirm the credit.", id="en-email-you-by"),
+    pytest.param("ru", "Как только посылка будет у курьера, я отпишусь вам здесь.", id="ru-otpishus"),
+    pytest.param("uk", "Після повернення коштів я надішлю вам підтвердження на пошту.", id="uk-nadishlyu"),
+    pytest.param("nn", "Verkstaden tek kontakt med deg når delane er komne.", id="nn-tek-kontakt"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "sentence"), CONTACT_IN_OTHER_WORDS)
+def test_contact_in_other_words_is_follow_up(reviewer, lang, sentence):
+    assert reviewer.review(sentence, language=lang).criterion("follow_up").passed is True
+
+
 # A sentence that names the problem only to dispute it reads as arguing, not as acknowledging (eval/README.md:
 # "the problem named only to deny it"); the same problem restated and owned is still acknowledged.
 DENIALS = [
