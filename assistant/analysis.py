@@ -228,9 +228,10 @@ class Analyzer:
                 if found:
                     evidence[label] = _sentence_around(folded.original, found[0].start, found[0].end)
         dates = [f.start for f in facts if f.kind == "date"]
+        clauses = _clauses(folded.original)
         for (code, label), (groups, dated) in self._flag_groups.items():
             if code in langs and label not in evidence:
-                sentence = _sentence_with(folded.original, groups, dated, dates)
+                sentence = _sentence_with(clauses, groups, dated, dates)
                 if sentence:
                     evidence[label] = sentence
         symbols = self._currency_of_symbol.get(language or "", self._currency_of_symbol.get("en", {}))
@@ -264,18 +265,20 @@ def _caps_ratio(text: str) -> float:
     return sum(c.isupper() for c in letters) / len(letters)
 
 
-def _sentence_with(text: str, groups: tuple[re.Pattern[str] | None, ...], dated: re.Pattern[str] | None,
-                   dates: list[int]) -> str | None:
-    """The first sentence of ``text`` with a cue of every one of ``groups``, or with a ``dated`` cue and two of
-    the ``dates`` (their offsets); None when there is none."""
-    start = 0
-    for m in [*_CLAUSE_END.finditer(text), None]:
-        end = m.end() if m else len(text)
-        piece = fold(text[start:end])
+def _clauses(text: str) -> list[tuple[int, int, Folded]]:
+    """The sentences of ``text`` for the flags' cue groups: offsets and folded text, folded once per complaint."""
+    ends = [m.end() for m in _CLAUSE_END.finditer(text)] + [len(text)]
+    return [(start, end, fold(text[start:end])) for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+def _sentence_with(clauses: list[tuple[int, int, Folded]], groups: tuple[re.Pattern[str] | None, ...],
+                   dated: re.Pattern[str] | None, dates: list[int]) -> str | None:
+    """The first of ``clauses`` with a cue of every one of ``groups``, or with a ``dated`` cue and two of the
+    ``dates`` (their offsets); None when there is none."""
+    for start, end, piece in clauses:
         if (groups and all(find_cues(g, piece) for g in groups)) or (
                 dated is not None and sum(start <= d < end for d in dates) >= 2 and find_cues(dated, piece)):
-            return text[start:end].strip()
-        start = end
+            return piece.original.strip()
     return None
 
 

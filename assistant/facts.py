@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from .analysis_data import AnalysisResources, load_analysis_resources
 from .guard import mask_injections
@@ -53,9 +53,7 @@ _ORDINAL = r"(?:\.|st|nd|rd|th|er|e|-?го|-е|-?ого)?"
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _LETTERS_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of a name: letters, no digits ("o'neil")
 _POSTSCRIPT = re.compile(r"\n[ \t]*\n[ \t]*(?:p\.?[ ]?)?p\.?[ ]?s\b", re.IGNORECASE)  # "P.S.", "PS:", "P.P.S."
-# Lower-case words inside a signed name: nobiliary particles, and "and" for couples ("Per og Anne Hansen").
 _SENTENCE_AFTER = re.compile(r"[ \t]+[^\W\d_a-zа-яёіїєґ]")  # a capital after a space: a new sentence starts
-_PARTICLE_RE = re.compile(r"van|von|der|den|de|da|del|la|le|du|af|zu|ter|og|och|and|und|et|en|y|i|и|і|ja|oraz")
 
 
 @functools.lru_cache(maxsize=16)
@@ -84,6 +82,11 @@ def _patterns(
     footers = sorted({cue_pattern(w) for lang in langs for w in lang.facts.mail_footers}, key=len, reverse=True)
     times = sorted({cue_pattern(w) for lang in langs for w in lang.facts.time_words}, key=len, reverse=True)
     leads = sorted({cue_pattern(w) for lang in own for w in lang.facts.date_leads}, key=len, reverse=True)
+    # lower-case words inside a signed name: particles ("van der"), and any language's "and" between a couple's first
+    # names ("Per og Anne Hansen"); a name standing alone at the end takes a couple's "and" of its own language only
+    joiners = {fold_str(w) for lang in langs for w in lang.facts.name_joiners}
+    particles = sorted({fold_str(w) for w in resources.config.name_particles} | joiners, key=len, reverse=True)
+    own_joiners = sorted({fold_str(w) for lang in own for w in lang.facts.name_joiners}, key=len, reverse=True)
     # A link word ends before a space, "#" or ":", or with a sign of its own ("no.", "n°"); "NO77812" is a code whole.
     # The number may stand in brackets after its word ("factura (FV-2025-118)").
     connector = r"(?:\s*(?:" + "|".join([*links, _LINKS]) + r")(?:(?<=[^\w\s])|(?=[\s#:])))*\s*[:(]?\s*"
@@ -119,6 +122,8 @@ def _patterns(
         # "Sent from my iPhone" on a short line of its own: the device is no product of the case, nor a name
         "footer": re.compile(r"(?m)^[ \t]*(?:" + ("|".join(footers) or r"(?!x)x") + r")[^\n]{0,40}$"),
         "intro": re.compile("(?:" + ("|".join(intros) or r"(?!x)x") + r")[ \t]*:?[ \t]*"),
+        "particle": re.compile("|".join(re.escape(w) for w in particles) or r"(?!x)x"),
+        "joiner": re.compile("|".join(re.escape(w) for w in own_joiners) or r"(?!x)x"),
         "sign_off": re.compile(
             r"(?:^|(?<=[\n.!?>]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!—–/-]?(?:[ \t]*\n){0,2}[ \t]*"
         ),
@@ -150,7 +155,7 @@ def _fact(kind: str, folded: Folded, start: int, end: int) -> Fact:
     return Fact(kind, stripped, s, s + len(stripped))
 
 
-def _name_after(text: str, start: int, *, ends_text: bool = True) -> tuple[int, int] | None:
+def _name_after(text: str, start: int, particle: re.Pattern[str], *, ends_text: bool = True) -> tuple[int, int] | None:
     """The name that starts at ``start``: one to four capitalised words on that line (an initial "J." counts),
     ending the text when it is signed (``ends_text``), anywhere when the customer introduces themselves."""
     line_end = text.find("\n", start)
@@ -167,7 +172,7 @@ def _name_after(text: str, start: int, *, ends_text: bool = True) -> tuple[int, 
             break  # "Sarah Lee and I ordered": a lone letter is an initial only with its dot, or ending a name line
         if word[0].isupper():
             end, count = m.end(), count + 1
-        elif end is None or not _PARTICLE_RE.fullmatch(word):
+        elif end is None or not particle.fullmatch(word):
             break
         pos = m.end()
         if count == 4:
@@ -179,7 +184,8 @@ def _name_after(text: str, start: int, *, ends_text: bool = True) -> tuple[int, 
     return start, end
 
 
-def _lower_case_name(text: str, start: int, common: frozenset[str]) -> tuple[int, int] | None:
+def _lower_case_name(text: str, start: int, common: frozenset[str],
+                     particle: re.Pattern[str]) -> tuple[int, int] | None:
     """A name signed in lower case on a line of its own under the sign-off ("cheers\nbecky", "Terveisin\nmatti
     virtanen"): one to three words and nothing else on the line, ending the text. On the sign-off's own line
     ("mvh kari") the words must end the text and be no ordinary words, which would be more of the sentence
@@ -193,12 +199,12 @@ def _lower_case_name(text: str, start: int, common: frozenset[str]) -> tuple[int
         text[line_end:].strip() or any(fold_str(w) in common for w in words)
     ):
         return None
-    if _PARTICLE_RE.fullmatch(words[0]) or not _is_contact_block(text[line_end:]):
+    if particle.fullmatch(words[0]) or not _is_contact_block(text[line_end:]):
         return None
     return start, start + len(text[start:line_end].rstrip())
 
 
-def _name_below(text: str, start: int) -> tuple[int, int] | None:
+def _name_below(text: str, start: int, particle: re.Pattern[str]) -> tuple[int, int] | None:
     """The name on the line under a sign-off that goes on for a few words ("Viele Grüße aus Köln\nPetra Schulz",
     "Cheers from Leeds,\nTom", "Thanks for your help\nKari"): the name ends the text."""
     line_end = text.find("\n", start)
@@ -206,7 +212,7 @@ def _name_below(text: str, start: int) -> tuple[int, int] | None:
     if not rest.strip() or len(rest.split()) > 3:  # "Gruß aus 80331 München\nErnst"
         return None
     below = line_end + 1 + len(text[line_end + 1 :]) - len(text[line_end + 1 :].lstrip(" \t"))
-    return _name_after(text, below)
+    return _name_after(text, below, particle)
 
 
 def _is_contact_block(rest: str) -> bool:
@@ -365,7 +371,8 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
     lang = resources.languages.get(language or "")
     for m in pats["sign_off"].finditer(folded.text):
         at = folded.position(m.end())
-        span = _name_after(text, at) or _lower_case_name(text, at, own_words) or _name_below(text, at)
+        span = (_name_after(text, at, pats["particle"]) or _lower_case_name(text, at, own_words, pats["particle"])
+                or _name_below(text, at, pats["particle"]))
         if span and pats["sign_off"].match(fold_str(text[span[0] :])):
             continue  # "Merci.\n\nBien à vous,\n...": the second sign-off is no name
         if span and not _overlaps(span, taken):
@@ -373,7 +380,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             taken.append(span)  # "MfG\nK. Braun" signs a name, not a Braun product
     signed = [f.end for f in facts if f.kind == "customer_name"]
     for m in pats["intro"].finditer(folded.text):  # "My name is Sarah Lee", "Меня зовут Анна"
-        span = _name_after(text, folded.position(m.end()), ends_text=False)
+        span = _name_after(text, folded.position(m.end()), pats["particle"], ends_text=False)
         if span and not _overlaps(span, taken) and not any(f.kind == "customer_name" for f in facts):
             facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
             taken.append(span)
@@ -388,10 +395,8 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             facts.append(Fact("product", text[start:end], start, end))
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
-        joiners = frozenset(fold_str(w) for code in _languages_for(resources, language)[1]
-                            for w in resources.languages[code].facts.name_joiners)
-        name = _closing_name(text, pats["sign_off"], own_words, listed_names(resources),
-                             word_check(language, bool(lang and lang.facts.nouns_capitalised)), joiners)
+        name = _closing_name(text, pats, own_words, listed_names(resources),
+                             word_check(language, bool(lang and lang.facts.nouns_capitalised)))
         if name and not _overlaps(name, taken):
             facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
@@ -411,8 +416,8 @@ _CLOSING_NAME = re.compile(
 
 
 def _closing_name(
-    text: str, sign_off: re.Pattern[str], common: frozenset[str], names: frozenset[str],
-    is_word: Callable[[str], bool] | None = None, joiners: frozenset[str] = frozenset(),
+    text: str, pats: Mapping[str, re.Pattern[str]], common: frozenset[str], names: frozenset[str],
+    is_word: Callable[[str], bool] | None = None,
 ) -> tuple[int, int] | None:
     """A name standing alone on the last line, after a blank line ("\n\nKari Nordmann"), a dash ("-- Kari") or
     a line that ends a sentence ("... вернуть деньги.\nАндрей Ковалёв"), with no sign-off phrase before it. One
@@ -420,14 +425,14 @@ def _closing_name(
     ("Best Regards") and a brand, shop or carrier (``names``: "\n\nSupport") are no name. After the last
     sentence on its own line ("... igen imorgon. Maja") a name needs the language's dictionary (``is_word``) to
     know none of its words in lower case: "... nicht angekommen! Katastrophe" is one more sentence. A couple signs
-    with "&" or one of the language's ``joiners`` between two first names ("\n\nMark & Dee Holloway")."""
+    with "&" or its language's "and" (``name_joiners``) between two first names ("\n\nMark & Dee Holloway")."""
     m = _CLOSING_NAME.search(text.rstrip())
     if not m:
         return None
     joiner = m.group("joiner")
-    couple = joiner == "&" or (joiner is not None and fold_str(joiner) in joiners)
+    couple = joiner == "&" or (joiner is not None and pats["joiner"].fullmatch(fold_str(joiner)) is not None)
     words = [w for w in m.group("name").split() if not (couple and w == joiner)]
-    if couple and all(fold_str(w) in common for w in words if not _PARTICLE_RE.fullmatch(w)):
+    if couple and all(fold_str(w) in common for w in words if not pats["particle"].fullmatch(w)):
         return None  # "\n\nPaket und Rechnung": two words of the letter, no couple
     if len(words) < 2 and not m.group("dash") and (fold_str(words[0]) in common or len(words[0]) > 11):
         return None  # "\n\nHjelp", "\n\nAsiakaspalvelu": a word, a team, no first name
@@ -450,9 +455,9 @@ def _closing_name(
         return m.start("name"), m.end("name")  # "- mike": signed in lower case after a dash, no ordinary word
     inner = words[1:-1]  # "Jan de Vries", "Jan en Els van der Berg": particles stand between capitalised words
     if not all(w[0].isupper() and not (w.isupper() and len(w.rstrip(".")) > 1)
-               for w in words if not (w in inner and _PARTICLE_RE.fullmatch(w))):
+               for w in words if not (w in inner and pats["particle"].fullmatch(w))):
         return None
-    if sign_off.match(fold_str(m.group("name"))) or m.group("name") in names:
+    if pats["sign_off"].match(fold_str(m.group("name"))) or m.group("name") in names:
         return None
     return m.start("name"), m.end("name")
 
