@@ -12,6 +12,9 @@ How a verdict is reached:
   once on the example sentences of *all* languages (so a paraphrase in any language is recognised) against its
   counter-examples, a pool of neutral sentences and the other criteria's examples. A cue match decides on its own,
   except in a clause that refuses what the cue names (the criterion's `unless` patterns: "no refund is possible").
+  A sentence the classifier flags counts only when it holds one of the criterion's `anchors` (where it has any: a
+  follow-up needs a word of contact) and none of its `unless` patterns ("Feel free to call us" invites, it commits
+  no one to a call).
   The fitted weights are cached on disk by a hash of their inputs (``review_fit.py``), so a start reads them back.
 * ``order`` criteria compare where two others are first shown (empathy before the first apology); they do not
   apply when the later one is absent.
@@ -88,8 +91,14 @@ class CriterionText(Strict):
     cues: tuple[str, ...] = ()  # case-insensitive regular expressions that show it on their own
     # Case-insensitive regular expressions of a clause (a sentence cut at commas, ";", ":" and dashes) in which a
     # cue does not count: the criterion named to refuse or deny it ("we cannot offer compensation", "Hyvitystä ei
-    # voida myöntää"). The classifier still judges the sentence. Pooled over all languages, like the cues.
+    # voida myöntää"). A sentence that matches one shows the criterion only through a cue of another clause, not
+    # through the classifier: "Feel free to call us" invites the customer, it commits no one to a call. Pooled
+    # over all languages, like the cues.
     unless: tuple[str, ...] = ()
+    # Case-insensitive regular expressions of which one must match in a sentence before the classifier alone can
+    # show the criterion there: a follow-up needs a word of contact ("call", "write", "let you know"), however close
+    # to one a sentence about a technician's visit reads. Cues do not need one. Pooled over all languages.
+    anchors: tuple[str, ...] = ()
     # Case-insensitive regular expressions of which one must match somewhere in the reply before anything can
     # show the criterion: a condition on the whole reply that no single sentence carries (a personal tone needs a
     # writer who speaks as "I" or signs with a name, besides the customer's name). Pooled over all languages.
@@ -135,7 +144,7 @@ def load_rubric(folder: Path | None = None) -> RubricData:
         for key, text in data.criteria.items():
             if key not in ids:
                 raise ResourceError(f"{path}: criteria.{key}: not a criterion of {rubric_path}")
-            for field in ("cues", "unless", "requires"):
+            for field in ("cues", "unless", "requires", "anchors"):
                 for i, cue in enumerate(getattr(text, field)):
                     try:
                         re.compile(cue)
@@ -231,8 +240,9 @@ class Reviewer:
         self._cues = self._patterns("cues")
         self._unless = self._patterns("unless")
         self._requires = self._patterns("requires")
+        self._anchors = self._patterns("anchors")
 
-    def _patterns(self, field: Literal["cues", "unless", "requires"]) -> dict[str, list[re.Pattern[str]]]:
+    def _patterns(self, field: Literal["cues", "unless", "requires", "anchors"]) -> dict[str, list[re.Pattern[str]]]:
         """Each criterion's patterns of ``field``, pooled over the languages."""
         return {
             c.id: [
@@ -317,8 +327,10 @@ class Reviewer:
                 for m in cue.finditer(reply) if m.end() > m.start()]
         if self._unless[c.id]:
             hits = [h for h in hits if not self._refused(c.id, reply, spans, h)]
-        best = float(prob.max()) if prob is not None and len(prob) else 0.0
-        sentences = [s for s, p in zip(spans, prob if prob is not None else [], strict=False) if p >= c.threshold]
+        prob = np.zeros(len(spans)) if prob is None else np.where(
+            [self._may_show(c.id, reply[s.start:s.end]) for s in spans], prob, 0.0)
+        best = float(prob.max()) if len(prob) else 0.0
+        sentences = [s for s, p in zip(spans, prob, strict=True) if p >= c.threshold]
         if c.complaint_similarity is not None:
             near = [s for s, sim in zip(spans, closeness, strict=True) if sim >= c.complaint_similarity]
             sentences = sorted(set(sentences) | set(near), key=lambda s: s.start)
@@ -331,6 +343,14 @@ class Reviewer:
         evidence = sorted(set(evidence), key=lambda s: (s.start, s.end))
         confidence = max(best, _CUE_CONFIDENCE) if hits else best
         return evidence, confidence
+
+    def _may_show(self, cid: str, sentence: str) -> bool:
+        """Whether the classifier may find criterion ``cid`` in ``sentence``: it has one of the criterion's anchors
+        (when it has any) and matches none of its ``unless`` patterns."""
+        anchors = self._anchors[cid]
+        if anchors and not any(a.search(sentence) for a in anchors):
+            return False
+        return not any(u.search(sentence) for u in self._unless[cid])
 
     def _refused(self, cid: str, reply: str, spans: Sequence[_Span], span: _Span) -> bool:
         """Whether the clause around ``span`` (its sentence cut at commas, ";", ":" and dashes) matches an ``unless``

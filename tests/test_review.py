@@ -256,6 +256,39 @@ def test_contact_in_other_words_is_follow_up(reviewer, lang, sentence):
     assert reviewer.review(sentence, language=lang).criterion("follow_up").passed is True
 
 
+# Near a follow-up but none: an invitation for the customer to get in touch, a request for patience, a visit or a
+# delivery with no renewed contact (the classifier scored such sentences 0.8-1.0 on dev); a commitment to contact
+# the customer again in the same language still counts. Written for this test, not copied from any eval reply.
+NOT_A_FOLLOW_UP = [
+    ("en", "If anything else comes up, feel free to ring our helpline.", False),
+    ("en", "The engineer will come round on Wednesday morning to swap the unit.", False),
+    ("en", "I'll ring you on Monday to check the new unit is working.", True),
+    ("nb", "Har du flere spørsmål, kan du gjerne ringe kundeservice.", False),
+    ("nb", "Jeg ringer deg på mandag for å høre om alt fungerer.", True),
+    ("nn", "Har du fleire spørsmål, kan du gjerne ringje kundeservice.", False),
+    ("sv", "Om du har fler frågor är du välkommen att ringa kundtjänst.", False),
+    ("sv", "Jag ringer dig på måndag och hör hur det har gått.", True),
+    ("da", "Har du flere spørgsmål, er du velkommen til at ringe til kundeservice.", False),
+    ("de", "Bei weiteren Fragen wenden Sie sich gern an unsere Hotline.", False),
+    ("de", "Der Techniker kommt am Mittwochvormittag und tauscht das Gerät aus.", False),
+    ("nl", "Mocht u nog vragen hebben, dan kunt u ons altijd bellen.", False),
+    ("fr", "Pour toute question, n'hésitez pas à contacter notre service client.", False),
+    ("es", "Si tiene cualquier otra duda, puede llamarnos al teléfono de atención al cliente.", False),
+    ("pl", "W razie dalszych pytań prosimy o kontakt z infolinią.", False),
+    ("fi", "Jos sinulla on vielä kysyttävää, voit soittaa asiakaspalveluumme.", False),
+    ("ru", "Если у вас остались вопросы, звоните нам по горячей линии.", False),
+    ("uk", "Якщо у вас залишилися питання, телефонуйте нам на гарячу лінію.", False),
+    ("uk", "У понеділок я зателефоную вам і перевірю, чи все працює.", True),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("lang", "sentence", "shows"), [pytest.param(*case, id=f"{case[0]}-{i}")
+                                                         for i, case in enumerate(NOT_A_FOLLOW_UP)])
+def test_an_invitation_to_get_in_touch_is_no_follow_up(reviewer, lang, sentence, shows):
+    assert reviewer.review(sentence, language=lang).criterion("follow_up").passed is shows
+
+
 # A sentence that names the problem only to dispute it reads as arguing, not as acknowledging (eval/README.md:
 # "the problem named only to deny it"); the same problem restated and owned is still acknowledged.
 DENIALS = [
@@ -457,7 +490,8 @@ def test_a_language_file_naming_an_unknown_criterion_is_rejected(tmp_path):
 
 @pytest.mark.parametrize(("lang", "criterion", "field"), [("nb", "timeframe", "cues"),
                                                         ("sv", "personal_tone", "requires"),
-                                                        ("fi", "remedy_offered", "unless")])
+                                                        ("fi", "remedy_offered", "unless"),
+                                                        ("uk", "follow_up", "anchors")])
 def test_a_bad_pattern_names_file_and_key(tmp_path, lang, criterion, field):
     folder = _copy_prompts(tmp_path)
     path = folder / "review" / f"{lang}.yaml"
@@ -695,3 +729,22 @@ def test_a_remedy_carried_out_counts_and_one_refused_does_not(tmp_path, lang, se
     detector = lambda _: LanguageGuess(lang, 1.0)  # noqa: E731
     card = Reviewer(_HashEmbedder(), language_detector=detector, rubric=folder, cache_dir=None).review(sentence)
     assert card.criterion("remedy_offered").passed is offered
+
+
+# The classifier alone shows a criterion only in a sentence with one of its `anchors` and none of its `unless`
+# patterns. The classifier is made to flag every sentence here (threshold near 0) and the others are off (a fault
+# found in the same sentence would take it), so the patterns decide; none of these sentences holds a follow-up cue.
+@pytest.mark.parametrize(("sentence", "shows"), [
+    pytest.param("The technician visits on Wednesday.", False, id="no-anchor"),
+    pytest.param("Our driver will phone before arriving.", True, id="anchor"),
+    pytest.param("Feel free to phone us if anything is unclear.", False, id="anchor-but-unless"),
+])
+def test_the_classifier_needs_an_anchor_and_no_unless_pattern(tmp_path, sentence, shows):
+    folder = _copy_prompts(tmp_path)
+    rubric = yaml.safe_load((folder / "rubric.yaml").read_text(encoding="utf-8"))
+    for criterion in rubric["criteria"]:
+        criterion["threshold"] = 1e-9 if criterion["id"] == "follow_up" else 1.0
+    (folder / "rubric.yaml").write_text(yaml.safe_dump(rubric, allow_unicode=True), encoding="utf-8")
+    english = lambda _: LanguageGuess("en", 1.0)  # noqa: E731
+    card = Reviewer(_HashEmbedder(), language_detector=english, rubric=folder, cache_dir=None).review(sentence)
+    assert card.criterion("follow_up").passed is shows
