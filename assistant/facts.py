@@ -34,8 +34,10 @@ _NUMBERED = re.compile(r"num|nr|номер|(?<![^\W\d_])(?:id|ref|no)(?![^\W\d_]
 _NUMBER_SIGN = "№"  # folds to "no": never part of the number it introduces ("№UA-7781" -> "UA-7781")
 # never with a leading zero ("vist nok 00370 7221": a tracking number after the Danish for "enough")
 _NUMBER = r"(?!0\d)(?:\d{1,3}(?:[ \u00a0\u202f.,']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+# A day and month with a closing dot and no year ("28.10.") is a real day and month: "vasta 11.20." is a time
 _NUMERIC_DATE = (
-    r"(?<![\d.,/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:(?:19|20)\d{2}|\d{2})|\d{1,2}\.\d{1,2}\."
+    r"(?<![\d.,/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:(?:19|20)\d{2}|\d{2})"
+    r"|(?:[12]\d|3[01]|0?[1-9])\.(?:1[0-2]|0?[1-9])\."
     r"|(?!24/7)(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9]))(?![\d/-])"
 )
 # "19.09", "21.10": a day and a two-digit month with no year and no closing dot; not a time of day ("kl. 21.10",
@@ -447,7 +449,7 @@ def _closing_name(
         return m.start("name"), m.end("name")  # "\n\nstu": a chat signed in lower case after a blank line
     if m.group("phone") and m.group("inline"):
         return None  # a phone number after a name only on the name's own line
-    if _mostly_capitals(text) and all(w.isupper() for w in words) and not m.group("inline"):
+    if _mostly_capitals(text) and all(w.isupper() for w in words):  # inline: no word of the language (above)
         if len(words) < 2 and (is_word is None or is_word(words[0])):
             return None  # "... TILBAKE NÅ.\nHJELP": one more shouted word
         words = [w.capitalize() for w in words]  # "... TILBAKE I DAG.\nTORE LIEN": a shouted letter signs in capitals

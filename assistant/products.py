@@ -26,10 +26,11 @@ from .textmatch import fold_str
 # it. Carriers, shops, payment services, software versions and error codes (``non_products``) are left out.
 _CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
 _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
-# A model code, with dotted parts ("ECAM22.110.B"), a variant after a slash ("EP5447/90") or a "+" ("S23+")
+# A model code, with dotted parts ("ECAM22.110.B"), a variant after a slash ("EP5447/90", "25CS/1-5") or a "+" ("S23+")
+_VARIANT = r"(?:/[A-Z\d]{1,3}(?:-[A-Z\d]{1,3})?)?\+?"
 _MODEL = (
-    r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*(?:/[A-Z\d]{1,3})?\+?|[A-Za-z]+-?\d[\w-]*(?:\.[A-Za-z\d]+)*(?:/[A-Z\d]{1,3})?\+?"
-    r"|[A-Z][a-z]+[A-Z]\w*"
+    r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*" + _VARIANT + r"|[A-Za-z]+-?\d[\w-]*(?:\.[A-Za-z\d]+)*" + _VARIANT
+    + r"|[A-Z][a-z]+[A-Z]\w*"
     r"|i[A-Z]\w*)"
 )
 # Cyrillic capitals after a brand ("Яндекс Станция Макс") and model codes with Cyrillic letters ("ХМ-4625-101",
@@ -99,7 +100,9 @@ def _grammar(resources: AnalysisResources) -> _Grammar:
 
 @functools.lru_cache(maxsize=4)
 def _brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
-    brands = sorted(resources.config.brands, key=len, reverse=True)
+    # a brand in capitals is the brand ("BOSCH Serie 6", and in a shouted letter "BOSCH SERIE 6 GEHT NICHT")
+    brands = sorted({*resources.config.brands, *(b.upper() for b in resources.config.brands if len(b) > 2)},
+                    key=len, reverse=True)
     if not brands:
         return None
     names = "|".join(re.escape(b) for b in brands)
@@ -270,8 +273,23 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
         cleaned = _clean(text, span, resources, endings, own)
         if cleaned:
             start, end = _before_noun(text, cleaned[0], _extend(text, cleaned[1], grammar), nouns)
+            if not letters:
+                end = _shouted_end(text, start, end, own, lang_words, resources.config.model_words)
             found.append((start, end))
     return _merged(found)
+
+
+def _shouted_end(text: str, start: int, end: int, ordinary: frozenset[str], is_word: Callable[[str], bool] | None,
+                 model_words: tuple[str, ...]) -> int:
+    """Where a name found in a shouted letter ends: before its first word after the first that is an ordinary word
+    of the language, its dictionary's or the examples' ("LEGO TECHNIC 42143 BESTELD" is "LEGO TECHNIC 42143"), as
+    capitals no longer tell a name from the sentence that goes on; model words ("PRO", "MAX") stay."""
+    models = {w.casefold() for w in model_words}
+    for m in re.finditer(r"[ ]([^\W\d_]+)(?=[ ]|$)", text[start:end]):
+        word = m.group(1).casefold()
+        if word not in models and (fold_str(word) in ordinary or (is_word is not None and is_word(word))):
+            return start + m.start()
+    return end
 
 
 @functools.lru_cache(maxsize=4)

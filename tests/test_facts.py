@@ -344,6 +344,23 @@ def test_a_lead_word_counts_only_in_the_complaints_own_language():
     assert [f for f in extract_facts(text, "es") if f.kind == "product"] == []
 
 
+# A shouted letter still names a brand's product, up to the first ordinary word: the capitals no longer tell where
+# the name ends and the sentence goes on. A model's variant after a slash may carry a hyphen ("25CS/1-5").
+SHOUTED_AND_VARIANTS = [
+    pytest.param("nl", "IK KREEG EEN PHILIPS HD9252 KAPOT THUISGELEVERD EN WIL MIJN GELD TERUG!",
+                 ["PHILIPS HD9252"], id="nl-shouted-brand"),
+    pytest.param("de", "MEIN NEUER BOSCH SERIE 6 GEHT NICHT MEHR AN!!! ICH WILL EIN NEUES GERÄT!",
+                 ["BOSCH SERIE 6"], id="de-shouted-brand"),
+    pytest.param("de", "Unsere Therme, eine Vaillant ecoTEC pro VC 20CS/1-5, zeigt seit Montag F.28 an.",
+                 ["Vaillant ecoTEC pro VC 20CS/1-5"], id="de-slash-hyphen-variant"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), SHOUTED_AND_VARIANTS)
+def test_shouted_names_end_at_an_ordinary_word(lang, text, expected):
+    assert [f.value for f in extract_facts(text, lang) if f.kind == "product"] == expected
+
+
 def test_shouted_text_has_no_names_by_capitals():
     text = "NI SLÄNGDE PAKETET I EN VATTENPÖL OCH JAG VILL HA PENGARNA TILLBAKA!!!"
     assert [f for f in extract_facts(text, "sv") if f.kind == "product"] == []
@@ -484,6 +501,11 @@ ORDERS = [
     pytest.param("nb", "Ordren ble sendt til postnummer 7043 Trondheim.", [], id="nb-postcode"),
     pytest.param("uk", "Посилка чекає у відділенні Нової пошти №112.", [], id="uk-number-sign-of-a-place"),
     pytest.param("uk", "Прошу повернути гроші, акт №47711 додаю.", ["47711"], id="uk-number-sign-after-a-word"),
+    # a service, warranty or claim case in the Scandinavian languages names its number like an order
+    pytest.param("nb", "Reklamasjonssak: RK-77310. Ingen har svart.", ["RK-77310"], id="nb-reklamasjonssak"),
+    pytest.param("nn", "Servicesak: SV-50917. Ho er framleis open.", ["SV-50917"], id="nn-servicesak"),
+    pytest.param("da", "Servicesag 448120 er stadig ikke løst.", ["448120"], id="da-servicesag"),
+    pytest.param("sv", "Mitt serviceärende SE-33019 har legat i två veckor.", ["SE-33019"], id="sv-serviceärende"),
 ]
 
 
@@ -510,6 +532,10 @@ DATES = [
     pytest.param("nl", "Volgens de track & trace zou het op 7-10 komen.", ["7-10"], id="nl-date-lead"),
     pytest.param("da", "Pakken skulle komme den 8-12, men intet.", ["8-12"], id="da-date-lead"),
     pytest.param("nl", "Het duurt nog 7-10 werkdagen.", [], id="nl-range-without-lead"),
+    # a closing dot makes a day and month only when they are a day and a month: "14.45." is a time of day
+    pytest.param("fi", "Huoltomies tuli vasta 14.45. Tilasin käynnin 3.12.", ["3.12."], id="fi-time-with-closing-dot"),
+    pytest.param("de", "Der Fahrer kam erst um 18.40. Bestellt hatte ich am 2.11.", ["2.11."],
+                 id="de-time-with-closing-dot"),
 ]
 
 
@@ -691,6 +717,17 @@ def test_an_address_under_a_signed_name_is_no_product():
 def test_a_signed_name_is_no_product():
     facts = extract_facts("Die Lieferung fehlt.\n\nMfG\nK. Braun", "de")
     assert [(f.kind, f.value) for f in facts] == [("customer_name", "K. Braun")]
+
+
+# A shouted letter may sign on the same line as its last sentence; a shouted word of the language there is none.
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    pytest.param("nl", "DE BESTELLING IS NOG STEEDS NIET BINNEN. IK WIL NU EEN OPLOSSING. FEMKE", ["FEMKE"],
+                 id="nl-shouted-inline-name"),
+    pytest.param("nl", "DE BESTELLING IS NOG STEEDS NIET BINNEN. IK WIL NU EEN OPLOSSING. BEDANKT", [],
+                 id="nl-shouted-inline-word"),
+])
+def test_a_shouted_letter_signed_after_its_last_sentence(lang, text, expected):
+    assert [f.value for f in extract_facts(text, lang) if f.kind == "customer_name"] == expected
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), NAMES)
