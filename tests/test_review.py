@@ -279,6 +279,9 @@ NOT_A_FOLLOW_UP = [
     ("ru", "Если у вас остались вопросы, звоните нам по горячей линии.", False),
     ("uk", "Якщо у вас залишилися питання, телефонуйте нам на гарячу лінію.", False),
     ("uk", "У понеділок я зателефоную вам і перевірю, чи все працює.", True),
+    # thanks for the customer's patience is no request for it: the commitment in the same clause still counts
+    ("pl", "Dziękujemy za cierpliwość i oddzwonimy do Pani jutro.", True),
+    ("ru", "Спасибо за терпение и завтра я перезвоню вам.", True),
 ]
 
 
