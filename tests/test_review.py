@@ -717,12 +717,7 @@ def test_a_personal_tone_needs_the_name_and_a_writer_who_is_a_person(reviewer, l
                  id="refused-then-offered"),
 ])
 def test_a_cue_in_a_clause_that_refuses_the_remedy_does_not_count(tmp_path, reply, offered):
-    folder = _copy_prompts(tmp_path)
-    rubric = yaml.safe_load((folder / "rubric.yaml").read_text(encoding="utf-8"))
-    next(c for c in rubric["criteria"] if c["id"] == "remedy_offered")["threshold"] = 1.0
-    (folder / "rubric.yaml").write_text(yaml.safe_dump(rubric, allow_unicode=True), encoding="utf-8")
-    english = lambda _: LanguageGuess("en", 1.0)  # noqa: E731
-    card = Reviewer(_HashEmbedder(), language_detector=english, rubric=folder, cache_dir=None).review(reply)
+    card = _pattern_reviewer(tmp_path, "en", {"remedy_offered": 1.0}).review(reply)
     assert card.criterion("remedy_offered").passed is offered
 
 
@@ -754,12 +749,7 @@ REMEDY_DONE = [
 @pytest.mark.parametrize(("lang", "sentence", "offered"), [pytest.param(*case, id=f"{case[0]}-{i}")
                                                            for i, case in enumerate(REMEDY_DONE)])
 def test_a_remedy_carried_out_counts_and_one_refused_does_not(tmp_path, lang, sentence, offered):
-    folder = _copy_prompts(tmp_path)
-    rubric = yaml.safe_load((folder / "rubric.yaml").read_text(encoding="utf-8"))
-    next(c for c in rubric["criteria"] if c["id"] == "remedy_offered")["threshold"] = 1.0
-    (folder / "rubric.yaml").write_text(yaml.safe_dump(rubric, allow_unicode=True), encoding="utf-8")
-    detector = lambda _: LanguageGuess(lang, 1.0)  # noqa: E731
-    card = Reviewer(_HashEmbedder(), language_detector=detector, rubric=folder, cache_dir=None).review(sentence)
+    card = _pattern_reviewer(tmp_path, lang, {"remedy_offered": 1.0}).review(sentence)
     assert card.criterion("remedy_offered").passed is offered
 
 
@@ -772,11 +762,16 @@ def test_a_remedy_carried_out_counts_and_one_refused_does_not(tmp_path, lang, se
     pytest.param("Feel free to phone us if anything is unclear.", False, id="anchor-but-unless"),
 ])
 def test_the_classifier_needs_an_anchor_and_no_unless_pattern(tmp_path, sentence, shows):
+    card = _pattern_reviewer(tmp_path, "en", {"follow_up": 1e-9}, default=1.0).review(sentence)
+    assert card.criterion("follow_up").passed is shows
+
+def _pattern_reviewer(tmp_path, lang, thresholds, default=None):
+    """A reviewer on stand-in vectors with the rubric's classifier thresholds replaced (``thresholds`` by id, the
+    rest ``default`` when given): 1.0 switches a classifier off, so only the language files' patterns decide."""
     folder = _copy_prompts(tmp_path)
     rubric = yaml.safe_load((folder / "rubric.yaml").read_text(encoding="utf-8"))
     for criterion in rubric["criteria"]:
-        criterion["threshold"] = 1e-9 if criterion["id"] == "follow_up" else 1.0
+        criterion["threshold"] = thresholds.get(criterion["id"], default or criterion.get("threshold", 0.5))
     (folder / "rubric.yaml").write_text(yaml.safe_dump(rubric, allow_unicode=True), encoding="utf-8")
-    english = lambda _: LanguageGuess("en", 1.0)  # noqa: E731
-    card = Reviewer(_HashEmbedder(), language_detector=english, rubric=folder, cache_dir=None).review(sentence)
-    assert card.criterion("follow_up").passed is shows
+    detector = lambda _: LanguageGuess(lang, 1.0)  # noqa: E731
+    return Reviewer(_HashEmbedder(), language_detector=detector, rubric=folder, cache_dir=None)
