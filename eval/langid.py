@@ -1,9 +1,9 @@
-"""Language-identification accuracy: our detector next to lingua, heliport and langdetect alone, in one run.
+"""Language-ID accuracy: our detector next to lingua, heliport, py3langid and langdetect alone, in one run.
 
 A data folder holds ``<kind>/<lang>.txt`` files, one text per line, with kinds ``sentences``, ``word-pairs`` and
 ``single-words`` (the layout of lingua's test data, which ``../shared/external/langid`` copies; our own dev data in
 ``eval/data/langid_dev`` has the same layout plus ``short/``). All systems are scored from one pass over
-the texts: lingua, heliport and langdetect are the opinions our detector combines, each restricted to the
+the texts: lingua, heliport, py3langid and langdetect are the opinions our detector combines, each restricted to the
 supported languages, so their columns are the baselines at no extra cost.
 
     .venv/bin/python -m eval.langid                                 # dev data and the external test set
@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV_DIR = ROOT / "eval" / "data" / "langid_dev"
 EXTERNAL_DIR = ROOT.parent / "shared" / "external" / "langid"
 KINDS = ("sentences", "word-pairs", "single-words")
-SYSTEMS = ("ours", "lingua", "heliport", "langdetect")
+SYSTEMS = ("ours", "lingua", "heliport", "py3langid", "langdetect")
 
 
 @dataclass
@@ -113,6 +113,7 @@ def predictors(
         "lingua": lambda ev: top(ev.lingua),
         # log-likelihoods are <= 0: shift them so that top() sees the best language as positive
         "heliport": lambda ev: top({c: v - min(ev.heliport.values()) + 1 for c, v in ev.heliport.items()}),
+        "py3langid": lambda ev: top(ev.langid),
         # langdetect says "no" for both nb and nn: ties go to the first code in sorted order (nb)
         "langdetect": lambda ev: top(ev.langdetect),
     }
@@ -212,15 +213,15 @@ def tune(folder: Path = DEV_DIR, top: int = 10) -> list[tuple[float, DetectorSet
     # cannot-tell cases in special/cannot_tell.txt against the word pairs it loses.
     # langdetect (0.0 or 0.1) and endings (0.0 or 0.3) never helped and are no longer searched.
     grid = itertools.product(
-        (0.6, 0.8, 1.0), (0.0, 0.5, 0.75, 1.0, 1.5), (1.0, 1.5, 2.0, 2.5), (0.0,), (0.0, 1.0, 1.5, 2.0)
+        (0.6, 0.8, 1.0), (0.0, 0.5, 0.75, 1.0, 1.5), (1.0, 1.5, 2.0, 2.5), (0.0, 0.25, 0.5, 0.75), (0.0, 1.0, 1.5, 2.0)
     )
-    for lw, hw, mw, ew, xw in grid:
+    for lw, hw, mw, pw, xw in grid:
         settings = replace(
             detector.settings,
             lingua_weight=lw,
             heliport_weight=hw,
             marker_weight=mw,
-            ending_weight=ew,
+            langid_weight=pw,
             lexicon_weight=xw,
         )
         acc = {s.kind: s.accuracy for s in score(evidence, {"ours": predictors(detector, settings)["ours"]})}
