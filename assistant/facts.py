@@ -21,9 +21,10 @@ from .types import Fact
 # A reference: optional letters prefix, then digits with separators; or a code of letters and digits
 # ("A7B2C9", "QW7YT2"); at least three digits in all, or two in a code.
 # Groups after the digits keep a code whole ("4471-AB-22", "45117-Б"); a code may be as long as a parcel's tracking
-# number ("1Z999AA10123456784", "RU123456789CN").
+# number ("1Z999AA10123456784", "RU123456789CN"). A dot joins digit groups after three digits ("AV-774.210.3"), never
+# a day and month ("12.05.2024").
 _ID = (
-    r"#?(?:[a-zа-яёіїєґ]{1,4}[-/]?)?\d[\d/-]*[\da-zа-яёіїєґ](?:[-/][\da-zа-яёіїєґ]+|:\d{3,})*|#?\d{3,}"
+    r"#?(?:[a-zа-яёіїєґ]{1,4}[-/]?)?\d(?:[\d/-]|(?<=\d{3})\.(?=\d))*[\da-zа-яёіїєґ](?:[-/][\da-zа-яёіїєґ]+|:\d{3,})*|#?\d{3,}"
     r"|(?=[a-z\d]*\d[a-z\d]*\d)(?=[a-z\d]*[a-z])[a-z\d]{5,20}"
 )
 # "n.º" and "nº" fold to "n.o" and "no"; a link ending in a sign ("n°DS-4471") needs no space after it.

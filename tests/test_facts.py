@@ -506,6 +506,20 @@ ORDERS = [
     pytest.param("nn", "Servicesak: SV-50917. Ho er framleis open.", ["SV-50917"], id="nn-servicesak"),
     pytest.param("da", "Servicesag 448120 er stadig ikke løst.", ["448120"], id="da-servicesag"),
     pytest.param("sv", "Mitt serviceärende SE-33019 har legat i två veckor.", ["SE-33019"], id="sv-serviceärende"),
+    # travel bookings and insurance policies and claims, in every language's own words
+    pytest.param("sv", "Bokningsnummer K7XQ2M, två vuxna, flyget ställdes in.", ["K7XQ2M"], id="sv-booking-code"),
+    pytest.param("es", "El hotel anuló mi reserva nº 5520913377 sin avisar.", ["5520913377"], id="es-reserva-sign"),
+    pytest.param("fi", "Seurantatunnuksella JJFI6450920009876 ei löydy mitään.", ["JJFI6450920009876"],
+                 id="fi-tracking-code-in-a-case"),
+    pytest.param("nl", "Ik wil mijn reisverzekering (polisnummer RV-331.420.7) opzeggen.", ["RV-331.420.7"],
+                 id="nl-policy-dotted"),
+    pytest.param("de", "Die Buchung 77120455 wurde ohne Grund storniert.", ["77120455"], id="de-buchung"),
+    pytest.param("da", "Min police 55-1120-33 burde dække skaden.", ["55-1120-33"], id="da-police"),
+    pytest.param("nb", "Skadesaken 2025-44810 har ligget urørt i en måned.", ["2025-44810"], id="nb-skadesak"),
+    pytest.param("pl", "Polisa nr PL-88120/2025 obejmuje tę szkodę.", ["PL-88120/2025"], id="pl-polisa"),
+    pytest.param("ru", "Номер бронирования 8812-4410, а деньги так и не вернули.", ["8812-4410"], id="ru-booking"),
+    pytest.param("en", "My claim number is CLM-220871 and nobody has called.", ["CLM-220871"], id="en-claim"),
+    pytest.param("de", "Die Bestellung 12.05.2024 kam nie an.", [], id="de-a-date-is-no-dotted-number"),
 ]
 
 
