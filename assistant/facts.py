@@ -70,8 +70,9 @@ def _patterns(
     for cur in resources.config.currencies.values():
         symbols.update(fold_str(s) for s in cur.symbols)
     sym = "|".join(
-        # a sign that ends in a dash is no smiley's nose (Swedish "499:-", not "5 :-)")
-        (r"(?<!\w)" if s[:1].isalnum() else "") + re.escape(s) + (r"(?!\w)" if s[-1:].isalnum() else "")
+        # a sign that ends in a dash is no smiley's nose (Swedish "499:-", not "5 :-)"); a word may follow a digit
+        # with no space ("149kr", "9,90e") but never a letter
+        (r"(?<![^\W\d_])" if s[:1].isalnum() else "") + re.escape(s) + (r"(?!\w)" if s[-1:].isalnum() else "")
         + (r"(?![()])" if s.endswith("-") else "")
         for s in sorted(symbols, key=len, reverse=True)
     )

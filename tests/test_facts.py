@@ -569,6 +569,16 @@ def test_swedish_colon_dash_and_a_dash_before_the_sign_are_part_of_the_amount():
     assert [f.value for f in extract_facts("Kosten: 89,- € pro Monat.", "de") if f.kind == "amount"] == ["89,- €"]
 
 
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    ("nb", "Jeg betalte 149kr for frakt og 1 299 kr for jakka.", ["149kr", "1 299 kr"]),
+    ("pl", "Zapłaciłem 20zł za dostawę.", ["20zł"]),
+    ("fi", "Maksoin pikatoimituksesta 9,90e, eikä paketti tullut.", ["9,90e"]),
+    ("fr", "J'habite au 5e étage et la livraison m'a coûté 12 €.", ["12 €"]),  # "e" is a euro sign in Finnish only
+])
+def test_a_currency_word_written_against_the_number_is_part_of_the_amount(lang, text, expected):
+    assert [f.value for f in extract_facts(text, lang) if f.kind == "amount"] == expected
+
+
 def test_a_number_with_a_leading_zero_is_no_amount():
     text = "sporingsnummeret er vist nok 00370 7221, og jeg betalte nok 250"
     assert [f.value for f in extract_facts(text, "da") if f.kind == "amount"] == ["nok 250"]
