@@ -765,6 +765,25 @@ def test_the_classifier_needs_an_anchor_and_no_unless_pattern(tmp_path, sentence
     card = _pattern_reviewer(tmp_path, "en", {"follow_up": 1e-9}, default=1.0).review(sentence)
     assert card.criterion("follow_up").passed is shows
 
+@pytest.mark.parametrize(("lang", "criterion", "sentence", "shows"), [
+    # contact words in the forms a blind reply batch used: inverted word order, a call, a decision sent, a ring
+    pytest.param("da", "follow_up", "Når jeg har set optagelsen, vender jeg tilbage til dig.", True, id="da-inverted"),
+    pytest.param("ru", "follow_up", "В пятницу я наберу вас и всё расскажу.", True, id="ru-call"),
+    pytest.param("de", "follow_up", "Danach schicke ich Ihnen unsere Entscheidung.", True, id="de-decision-sent"),
+    pytest.param("fr", "follow_up", "Lundi, je vous passerai un coup de fil.", True, id="fr-ring"),
+    # a delay called unavoidable holds a word of prevention but is no measure
+    pytest.param("nl", "prevent_recurrence", "Dat is bij installaties nu eenmaal niet altijd te voorkomen.", False,
+                 id="nl-unavoidable"),
+    pytest.param("en", "prevent_recurrence", "Delays like this cannot always be avoided.", False, id="en-unavoidable"),
+    pytest.param("de", "prevent_recurrence", "Solche Verzögerungen lassen sich leider nicht immer vermeiden.", False,
+                 id="de-unavoidable"),
+    pytest.param("en", "prevent_recurrence", "We now check every parcel to avoid this.", True, id="en-measure"),
+])
+def test_anchor_and_unless_words_in_several_languages(tmp_path, lang, criterion, sentence, shows):
+    card = _pattern_reviewer(tmp_path, lang, {criterion: 1e-9}, default=1.0).review(sentence)
+    assert card.criterion(criterion).passed is shows
+
+
 def _pattern_reviewer(tmp_path, lang, thresholds, default=None):
     """A reviewer on stand-in vectors with the rubric's classifier thresholds replaced (``thresholds`` by id, the
     rest ``default`` when given): 1.0 switches a classifier off, so only the language files' patterns decide."""
