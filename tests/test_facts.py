@@ -126,6 +126,8 @@ PRODUCTS = [
     ),
     pytest.param("es", "Compré una freidora de aire Cosori y llegó rota.", ["Cosori"], id="es-cosori-2"),
     pytest.param("es", "Pagué con Bizum y no me llega la confirmación.", [], id="es-none-3"),
+    pytest.param("es", "Pedí unas zapatillas y me llegaron unas Air Force 1 negras.", ["Air Force 1"],
+                 id="es-plural-article"),
     pytest.param("pl", "Kupiłem odkurzacz Zelmer ZVC752 i nie działa.", ["Zelmer ZVC752"], id="pl-zelmer-zvc752-1"),
     pytest.param("pl", "Paczka z InPost nie dotarła do paczkomatu.", [], id="pl-none-2"),
     pytest.param("pl", "Mój rower Kross Hexagon ma pękniętą ramę.", ["Kross Hexagon"], id="pl-kross-hexagon-3"),
