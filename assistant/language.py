@@ -201,7 +201,8 @@ class LanguageDetector:
             code: s.lingua_weight * math.log(max(ev.lingua[code], s.floor))
             + s.langdetect_weight * math.log(max(ev.langdetect.get(code, 0.0), s.floor))
             + s.heliport_weight * min(ev.n_words, s.heliport_max_words) * ev.heliport.get(code, 0.0)
-            + (s.langid_weight * math.log(max(ev.langid[code], s.floor)) if ev.langid else 0.0)
+            # a language py3langid does not know (no `langid` code) gets an even share: no opinion either way
+            + (s.langid_weight * math.log(max(ev.langid.get(code, 1 / len(self.codes)), s.floor)) if ev.langid else 0.0)
             for code in self.codes
         }
         probs = _softmax(logits)

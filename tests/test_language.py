@@ -355,6 +355,16 @@ def test_py3langid_decides_a_close_bokmal_nynorsk_call(detector):
     assert detector.combine(detector.evidence(text), without).language == "nn"
 
 
+def test_a_language_py3langid_does_not_know_still_gets_a_guess():
+    # A language added as files may have no py3langid code; the others keep theirs and nothing breaks.
+    langs = {code: lang.model_copy(update={"langid": None}) if code == "fi" else lang
+             for code, lang in languages().items()}
+    partial = LanguageDetector(langs)
+    assert partial.has_langid and "fi" not in partial.evidence("Paketti ei ole vieläkään tullut.").langid
+    assert partial.detect("Paketti ei ole vieläkään tullut perille.").language == "fi"
+    assert partial.detect("Jeg har ikke fått pengene tilbake.").language == "nb"
+
+
 @pytest.mark.parametrize("field", ["heliport", "langid"])
 def test_works_without_an_optional_detector(field):
     # heliport and py3langid are optional opinions: a language file without their code (or an install without the
