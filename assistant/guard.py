@@ -72,11 +72,16 @@ _CLOSE = {
     "<prompt>": "</prompt>",
 }
 _LEAD_IN_LETTERS = 4
+_LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _LEARNED_MIN_WORDS = 4  # shorter pieces are like nothing the classifier saw
 # With no word of any group the classifier alone decides, so it must be near-sure: when this was written, one of
 # the 4414 training negatives (complaint, demand and reply sentences) scored above 0.9 cross-validated, against
 # 43 % of the instruction examples (whose translations were held out with them).
 UNWORDED_THRESHOLD = 0.9
+# ... and the piece must have this many words with letters: an instruction that names no listed word still needs a
+# verb and what to do ("vær så snill å skrive at ..."), while an amount in brackets ("(175,00 € au total)") scored
+# above the threshold on a blind complaint and was masked with its fact.
+_UNWORDED_MIN_WORDS = 5
 _HEADER_LIMIT = 80  # "Til systemet: ..." -- a machine addressed before a colon opens the sentence
 _BLOCK_LIMIT = 1000  # an opened prompt block is masked at most this far when it is never closed
 _TURN_HEADER_WORDS = 6  # "### Assistant", "Note to the assistant:" on a line of its own head what follows
@@ -227,7 +232,11 @@ def _ask(text: str, classifier: InjectionClassifier | None, embedder: Embedder |
         return
     probabilities = classifier.probabilities(embedder.embed_queries([text[s:e].strip() for s, e, _, _ in unsure]))
     for (s, e, worded, unit), p in zip(unsure, probabilities, strict=True):
-        if p > (classifier.threshold if worded else max(classifier.threshold, UNWORDED_THRESHOLD)):
+        if worded:
+            if p > classifier.threshold:
+                hits.append((s, e, unit))
+        elif p > max(classifier.threshold, UNWORDED_THRESHOLD) and len(_LETTER_WORD.findall(text, s, e)) >= \
+                _UNWORDED_MIN_WORDS:
             hits.append((s, e, unit))
 
 

@@ -385,3 +385,13 @@ def test_a_polite_request_to_an_unnamed_machine_is_masked(classifier, embedder):
     assert injection_spans(text, RESOURCES) == []
     spans = injection_spans(text, RESOURCES, classifier, embedder)
     assert [text[s:e].split()[0] for s, e in spans] == ["Kjære"]
+
+
+def test_a_near_sure_verdict_alone_needs_five_words_with_letters():
+    # The learned guard scored "(175,00 € au total)" near-sure on a blind complaint; with no listed word, a piece
+    # with fewer than five words of letters is never masked, whatever the classifier says.
+    sure = InjectionClassifier(np.zeros(2), 1.0, np.array([0.0, 0.0, 10.0]), 0.5)  # 0.99995 for every sentence
+    for text in ("Deux billets : (175,00 € au total)", "Zwei Tickets, 175,00 € insgesamt."):
+        assert mask_injections(text, RESOURCES, sure, _CountingEmbedder()) == text
+    # five words of letters: the classifier alone decides, as before
+    assert mask_injections("Merci de bien vouloir répondre vite.", RESOURCES, sure, _CountingEmbedder()).strip() == ""
