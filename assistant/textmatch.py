@@ -63,13 +63,15 @@ def fold_str(text: str) -> str:
 
 
 def cue_pattern(cue: str) -> str:
-    """Regex source for one cue: whole words, spaces match any whitespace, a trailing ``*`` any word ending."""
+    """Regex source for one cue: whole words, spaces match any whitespace, a trailing ``*`` any word ending, a
+    leading ``*`` any word beginning (the last part of a compound: Finnish "*lasku*" in "sähkölaskuunne")."""
     cue = cue.strip()
     prefix = cue.endswith("*")
-    body = fold_str(cue.rstrip("*").strip())
+    compound = cue.startswith("*")
+    body = fold_str(cue.strip("*").strip())
     words = [re.escape(w) for w in body.split()]
     src = r"\s+".join(words)
-    head = r"(?<!\w)" if body[:1].isalnum() else ""
+    head = r"\w*" if compound else r"(?<!\w)" if body[:1].isalnum() else ""
     tail = r"\w*" if prefix else (r"(?!\w)" if body[-1:].isalnum() else "")
     return head + src + tail
 

@@ -525,6 +525,12 @@ ORDERS = [
     pytest.param("ru", "Номер бронирования 8812-4410, а деньги так и не вернули.", ["8812-4410"], id="ru-booking"),
     pytest.param("en", "My claim number is CLM-220871 and nobody has called.", ["CLM-220871"], id="en-claim"),
     pytest.param("de", "Die Bestellung 12.05.2024 kam nie an.", [], id="de-a-date-is-no-dotted-number"),
+    # Finnish writes the reference noun as the last part of a compound, inflected
+    pytest.param("fi", "Viittaan sähkölaskuunne 5520-318877, jonka eräpäivä on 15.1.2026.", ["5520-318877"],
+                 id="fi-compound-invoice"),
+    pytest.param("fi", "Sain irtisanomisvahvistuksen IRT-228140 samana päivänä.", ["IRT-228140"],
+                 id="fi-compound-confirmation"),
+    pytest.param("fi", "Laskin, että odotin jonossa 45 minuuttia.", [], id="fi-counting-is-no-invoice"),
 ]
 
 
@@ -578,6 +584,7 @@ def test_swedish_colon_dash_and_a_dash_before_the_sign_are_part_of_the_amount():
     ("nb", "Jeg betalte 149kr for frakt og 1 299 kr for jakka.", ["149kr", "1 299 kr"]),
     ("pl", "Zapłaciłem 20zł za dostawę.", ["20zł"]),
     ("fi", "Maksoin pikatoimituksesta 9,90e, eikä paketti tullut.", ["9,90e"]),
+    ("fi", "Ostin sen 699 eurolla; hinta nousi 20 eurosta 35 euroon.", ["699 eurolla", "20 eurosta", "35 euroon"]),
     ("fr", "J'habite au 5e étage et la livraison m'a coûté 12 €.", ["12 €"]),  # "e" is a euro sign in Finnish only
 ])
 def test_a_currency_word_written_against_the_number_is_part_of_the_amount(lang, text, expected):
