@@ -232,11 +232,11 @@ def _ask(text: str, classifier: InjectionClassifier | None, embedder: Embedder |
         return
     probabilities = classifier.probabilities(embedder.embed_queries([text[s:e].strip() for s, e, _, _ in unsure]))
     for (s, e, worded, unit), p in zip(unsure, probabilities, strict=True):
-        if worded:
-            if p > classifier.threshold:
-                hits.append((s, e, unit))
-        elif p > max(classifier.threshold, UNWORDED_THRESHOLD) and len(_LETTER_WORD.findall(text, s, e)) >= \
-                _UNWORDED_MIN_WORDS:
+        instructs = p > classifier.threshold if worded else (
+            p > max(classifier.threshold, UNWORDED_THRESHOLD)
+            and len(_LETTER_WORD.findall(text, s, e)) >= _UNWORDED_MIN_WORDS
+        )
+        if instructs:
             hits.append((s, e, unit))
 
 
