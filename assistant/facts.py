@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from .analysis_data import AnalysisResources, load_analysis_resources
 from .guard import mask_injections
 from .products import find_products, listed_names, ordinary_words, word_check
-from .textmatch import Folded, cue_pattern, fold, fold_str
+from .textmatch import WORD, Folded, cue_pattern, fold, fold_str
 from .types import Fact
 
 # A reference: optional letters prefix, then digits with separators; or a code of letters and digits
@@ -53,7 +53,6 @@ _SHORT_DATE = re.compile(
 _RANGE_SPAN = 5
 _HYPHEN_DATE = re.compile(r"(?<![\w.,/:-])(?P<day>[12]\d|3[01]|[2-9])-(?P<month>0[1-9]|1[0-2])(?![\w/-]|[.,:]\d)")
 _ORDINAL = r"(?:\.|st|nd|rd|th|er|e|-?го|-е|-?ого)?"
-_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _LETTERS_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of a name: letters, no digits ("o'neil")
 _POSTSCRIPT = re.compile(r"\n[ \t]*\n[ \t]*(?:p\.?[ ]?)?p\.?[ ]?s\b", re.IGNORECASE)  # "P.S.", "PS:", "P.P.S."
 _SENTENCE_AFTER = re.compile(r"[ \t]+[^\W\d_a-zа-яёіїєґ]")  # a capital after a space: a new sentence starts
@@ -165,7 +164,7 @@ def _name_after(text: str, start: int, particle: re.Pattern[str], *, ends_text: 
     line_end = text.find("\n", start)
     line_end = len(text) if line_end == -1 else line_end
     pos, end, count, last = start, None, 0, ""
-    for m in _WORD_RE.finditer(text, start, line_end):
+    for m in WORD.finditer(text, start, line_end):
         gap = text[pos : m.start()].strip()
         if gap and not (gap == "." and last[:1].isupper() and len(last) <= 3) and not (gap == "&" and count == 1):
             break  # punctuation between words ends the name, but for the dot of "J. van der Berg", "Dr. Lee"

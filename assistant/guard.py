@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .analysis_data import AnalysisResources
-from .textmatch import cue_pattern, fold
+from .textmatch import WORD, cue_pattern, fold
 
 if TYPE_CHECKING:  # the lexical guard needs neither: extract_facts works without a model
     from .embedding import Embedder
@@ -72,7 +72,6 @@ _CLOSE = {
     "<prompt>": "</prompt>",
 }
 _LEAD_IN_LETTERS = 4
-_LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _LEARNED_MIN_WORDS = 4  # shorter pieces are like nothing the classifier saw
 # With no word of any group the classifier alone decides, so it must be near-sure: when this was written, one of
 # the 4414 training negatives (complaint, demand and reply sentences) scored above 0.9 cross-validated, against
@@ -234,7 +233,7 @@ def _ask(text: str, classifier: InjectionClassifier | None, embedder: Embedder |
     for (s, e, worded, unit), p in zip(unsure, probabilities, strict=True):
         instructs = p > classifier.threshold if worded else (
             p > max(classifier.threshold, UNWORDED_THRESHOLD)
-            and len(_LETTER_WORD.findall(text, s, e)) >= _UNWORDED_MIN_WORDS
+            and len(WORD.findall(text, s, e)) >= _UNWORDED_MIN_WORDS
         )
         if instructs:
             hits.append((s, e, unit))

@@ -308,17 +308,13 @@ NOT_A_PREVENTION = [
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("lang", "sentence", "shows"), [pytest.param(*case, id=f"{case[0]}-{i}")
-                                                         for i, case in enumerate(NOT_A_PREVENTION)])
-def test_a_cause_explained_is_no_prevention(reviewer, lang, sentence, shows):
-    assert reviewer.review(sentence, language=lang).criterion("prevent_recurrence").passed is shows
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("lang", "sentence", "shows"), [pytest.param(*case, id=f"{case[0]}-{i}")
-                                                         for i, case in enumerate(NOT_A_FOLLOW_UP)])
-def test_an_invitation_to_get_in_touch_is_no_follow_up(reviewer, lang, sentence, shows):
-    assert reviewer.review(sentence, language=lang).criterion("follow_up").passed is shows
+@pytest.mark.parametrize(("criterion", "lang", "sentence", "shows"), [
+    pytest.param(criterion, *case, id=f"{criterion}-{case[0]}-{i}")
+    for criterion, table in (("prevent_recurrence", NOT_A_PREVENTION), ("follow_up", NOT_A_FOLLOW_UP))
+    for i, case in enumerate(table)
+])
+def test_near_misses_show_neither_follow_up_nor_prevention(reviewer, criterion, lang, sentence, shows):
+    assert reviewer.review(sentence, language=lang).criterion(criterion).passed is shows
 
 
 # A sentence that names the problem only to dispute it reads as arguing, not as acknowledging (eval/README.md:
