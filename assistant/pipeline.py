@@ -155,6 +155,7 @@ class Assistant:
         """Load every model and index now rather than on the first request."""
         for stage in (self.retriever, self.detector, self.analyzer, self.reviewer):
             log.debug("ready: %s", type(stage).__name__)
+        self.detector.warm_up()
 
     # -- operations --------------------------------------------------------------------------------------
     def check(self, text: str | bytes, what: str = "text") -> str:

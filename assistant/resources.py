@@ -77,6 +77,7 @@ class Language(Strict):
     langdetect: str | None = None  # langdetect's code, e.g. "no"
     heliport: str | None = None  # heliport's (HeLI-OTS) ISO 639-3 code, e.g. "nob"
     langid: str | None = None  # py3langid's code, e.g. "no" (its name for Bokmål) or "nn"
+    langidentify: str | None = None  # langidentify's code, e.g. "no" (its name for Bokmål) or "nn"
     stemmer: str | None = None  # PyStemmer algorithm name, e.g. "norwegian"
     stopwords: str | None = None  # the stop-words package's list name, e.g. "norwegian"
     markers: tuple[str, ...] = ()  # words frequent in this language and rare in its close neighbours

@@ -328,7 +328,8 @@ def test_heliport_decides_a_close_bokmal_nynorsk_call(detector):
     text = "Laget tapte kampen på heimebane i går kveld."
     assert detector.detect(text).language == "nn"
     evidence = detector.evidence(text)
-    heliport_only = replace(detector.settings, langid_weight=0.0)  # py3langid reads it as Nynorsk too
+    # py3langid and langidentify read it as Nynorsk too
+    heliport_only = replace(detector.settings, langid_weight=0.0, langidentify_weight=0.0)
     assert detector.combine(evidence, heliport_only).language == "nn"
     without = replace(heliport_only, heliport_weight=0.0)
     assert detector.combine(evidence, without).language == "nb"
@@ -346,13 +347,13 @@ def test_py3langid_is_installed_and_consulted(detector):
     assert detector.evidence("12345 !!").langid == {}
 
 
-def test_py3langid_decides_a_close_bokmal_nynorsk_call(detector):
-    # A Bokmål sentence from the dev split (eval/data/langid_dev) that lingua, heliport, the markers and the
-    # dictionaries together read as Nynorsk.
-    text = "Bygningen huser i dag både bibliotek, kino og kulturskole."
-    assert detector.detect(text).language == "nb"
+def test_py3langid_decides_a_close_danish_bokmal_call(detector):
+    # A Danish sentence from the dev split (eval/data/langid_dev) that the other opinions, the markers and the
+    # dictionaries together read as Bokmål.
+    text = "Vi beklager de gener, det måtte medføre."
+    assert detector.detect(text).language == "da"
     without = replace(detector.settings, langid_weight=0.0)
-    assert detector.combine(detector.evidence(text), without).language == "nn"
+    assert detector.combine(detector.evidence(text), without).language == "nb"
 
 
 def test_a_language_py3langid_does_not_know_still_gets_a_guess():
@@ -365,10 +366,54 @@ def test_a_language_py3langid_does_not_know_still_gets_a_guess():
     assert partial.detect("Jeg har ikke fått pengene tilbake.").language == "nb"
 
 
-@pytest.mark.parametrize("field", ["heliport", "langid"])
+def test_langidentify_is_installed_and_consulted_within_its_group(detector):
+    # pyproject.toml requires langidentify with its full model; nb, nn, da and sv name its codes (its "no" is nb).
+    assert detector.has_langidentify
+    evidence = detector.evidence("Eg har ikkje fått pengane att, og ingen har svart på e-posten min.")
+    assert set(evidence.langidentify) == {"nb", "nn", "da", "sv"}
+    assert all(v < 0 for v in evidence.langidentify.values())
+    assert evidence.langidentify["nn"] > evidence.langidentify["nb"]  # a mean log-probability: higher is likelier
+    evidence = detector.evidence("Jeg har ikke fått pengene tilbake, og ingen har svart på e-posten min.")
+    assert evidence.langidentify["nb"] > evidence.langidentify["nn"]
+    # not asked where lingua sees none of its languages, nor without letters
+    assert detector.evidence("Ich habe mein Geld immer noch nicht zurückbekommen.").langidentify == {}
+    assert detector.evidence("12345 !!").langidentify == {}
+
+
+@pytest.mark.parametrize(
+    ("expected", "text"),
+    [
+        # dev split sentences (eval/data/langid_dev) that the other opinions, markers and dictionaries misread
+        ("nn", "Etter kampen sa treneren at laget hadde spelt den beste omgangen sin i år."),
+        (
+            "nb",
+            "Skredfaren er vurdert til nivå fire i Troms, og folk blir bedt om å holde seg unna bratt terreng i helga.",
+        ),
+    ],
+)
+def test_langidentify_decides_a_close_bokmal_nynorsk_call(detector, expected, text):
+    assert detector.detect(text).language == expected
+    without = replace(detector.settings, langidentify_weight=0.0)
+    assert detector.combine(detector.evidence(text), without).language != expected
+
+
+def test_langidentify_only_shares_out_a_group_whose_members_name_it():
+    # Its codes are data: with only nb and nn naming one it scores those two; a language whose neighbours name
+    # none (here nb alone) gives it nothing to share out, so it is not consulted at all.
+    def without(keep):
+        return {c: lg if c in keep else lg.model_copy(update={"langidentify": None}) for c, lg in languages().items()}
+
+    pair = LanguageDetector(without({"nb", "nn"}))
+    assert set(pair.evidence("Eg har ikkje fått pengane att.").langidentify) == {"nb", "nn"}
+    alone = LanguageDetector(without({"nb"}))
+    assert not alone.has_langidentify
+    assert alone.evidence("Eg har ikkje fått pengane att.").langidentify == {}
+
+
+@pytest.mark.parametrize("field", ["heliport", "langid", "langidentify"])
 def test_works_without_an_optional_detector(field):
-    # heliport and py3langid are optional opinions: a language file without their code (or an install without the
-    # package) leaves that opinion out and still tells the two Norwegian standards apart.
+    # heliport, py3langid and langidentify are optional opinions: a language file without their code (or an install
+    # without the package) leaves that opinion out and still tells the two Norwegian standards apart.
     langs = {code: lang.model_copy(update={field: None}) for code, lang in languages().items()}
     plain = LanguageDetector(langs)
     assert not getattr(plain, f"has_{field}")
