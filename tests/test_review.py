@@ -247,6 +247,16 @@ CONTACT_IN_OTHER_WORDS = [
     pytest.param("ru", "Как только посылка будет у курьера, я отпишусь вам здесь.", id="ru-otpishus"),
     pytest.param("uk", "Після повернення коштів я надішлю вам підтвердження на пошту.", id="uk-nadishlyu"),
     pytest.param("nn", "Verkstaden tek kontakt med deg når delane er komne.", id="nn-tek-kontakt"),
+    # "you will get a message / confirmation from us" (a blind batch of 2026-11-27 missed these; cue added)
+    pytest.param("nb", "Du får en bekreftelse på e-post så snart pengene er sendt.", id="nb-du-far"),
+    pytest.param("de", "Sobald der Ersatz unterwegs ist, erhalten Sie von uns eine Bestätigung per E-Mail.",
+                 id="de-erhalten-sie"),
+    pytest.param("uk", "Щойно кошти повернуть, ви отримаєте від нас SMS-повідомлення.", id="uk-otrymayete"),
+    pytest.param("fr", "Vous recevrez un e-mail de confirmation dès que le remboursement sera effectué.",
+                 id="fr-vous-recevrez"),
+    pytest.param("pl", "Gdy tylko zwrot zostanie zlecony, otrzyma Pani od nas potwierdzenie mailem.", id="pl-otrzyma"),
+    pytest.param("en", "Once the engineer has been, I'll drop you a line to make sure all is well.",
+                 id="en-drop-a-line"),
 ]
 
 
@@ -282,6 +292,10 @@ NOT_A_FOLLOW_UP = [
     # thanks for the customer's patience is no request for it: the commitment in the same clause still counts
     ("pl", "Dziękujemy za cierpliwość i oddzwonimy do Pani jutro.", True),
     ("ru", "Спасибо за терпение и завтра я перезвоню вам.", True),
+    # a message from a third party (the carrier) is no contact from the company
+    ("nb", "Du får en SMS fra Posten når pakken er klar til henting.", False),
+    ("uk", "Ви отримаєте SMS від Нової пошти, коли посилка прибуде у відділення.", False),
+    ("en", "You will get a text from the courier on the morning of delivery.", False),
 ]
 
 
