@@ -531,6 +531,10 @@ ORDERS = [
     pytest.param("fi", "Sain irtisanomisvahvistuksen IRT-228140 samana päivänä.", ["IRT-228140"],
                  id="fi-compound-confirmation"),
     pytest.param("fi", "Laskin, että odotin jonossa 45 minuuttia.", [], id="fi-counting-is-no-invoice"),
+    # the invoice in the dative after "по" and a bare "cliente" (a blind batch of 2026-11-27 missed both)
+    pytest.param("ru", "За шкаф по счёту № ШК-00412/26 я заплатил сразу.", ["ШК-00412/26"], id="ru-po-schyotu"),
+    pytest.param("es", "Mi num. cliente 44-208-1175-K sigue sin aparecer.", ["44-208-1175-K"], id="es-num-cliente"),
+    pytest.param("es", "Soy cliente desde 2015 y nunca me había pasado.", [], id="es-cliente-since-a-year"),
 ]
 
 
