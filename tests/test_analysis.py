@@ -247,6 +247,15 @@ FLAG_CASES = [
     ("ru-below-high-value", "ru", "Холодильник за 79 990 руб. перестал морозить через неделю.", set()),
     ("ru-high-value", "ru", "Холодильник за 119 990 руб. перестал морозить через неделю.", {"high_value"}),
     ("en-below-high-value", "en", "The £899 sofa arrived with a torn cushion.", set()),
+    # no heating in freezing weather is a safety risk (eval/README.md); "minus" with no degrees is not
+    ("en-no-heating", "en", "The boiler broke on Monday and it has been below freezing every night since.",
+     {"safety_risk"}),
+    ("nn-minus-degrees", "nn", "Det er minus 12 grader ute og varmepumpa står framleis.", {"safety_risk"}),
+    ("nb-minus-no-degrees", "nb", "Prisen var 499 kr minus rabatten dere lovet.", set()),
+    ("de-no-heating", "de", "Seit Freitag sind wir ohne Heizung, und die Kinder frieren.", {"safety_risk"}),
+    ("ru-no-heating", "ru", "Мастер так и не пришёл, а мы уже неделю без отопления.", {"safety_risk"}),
+    ("nb-burnt-myself", "nb", "Håndtaket ble så varmt at jeg brente meg på fingrene.", {"safety_risk"}),
+    ("fi-burning-smell", "fi", "Laitteesta tuli käryä heti ensimmäisellä käyttökerralla.", {"safety_risk"}),
 ]
 
 
