@@ -417,6 +417,13 @@ _CLOSING_NAME = re.compile(
     r"(?:[ \t]+[^\W\d_]\.?)?)(?P<phone>[ \t]*,[ \t]*[^\W\d_]{2,8}\.?:?[ \t]*\+?[\d \t-]{6,18})?[ \t]*\Z"
 )
 
+# Lines under the name that give only a phone number or an e-mail address, each with at most a short label
+# ("\nTel. 612 48 93 07", "\nmobil: +47 917 45 203", "\nkari@example.no"): the name still closes the letter.
+_CONTACT_TAIL = re.compile(
+    r"(?:\n[ \t]*(?:[^\W\d_]{1,10}\.?[ \t]*:?[ \t]*)?"
+    r"(?:\+?\d[\d \t()/-]{5,18}\d|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)[ \t]*)+\Z"
+)
+
 
 def _closing_name(
     text: str, pats: Mapping[str, re.Pattern[str]], common: frozenset[str], names: frozenset[str],
@@ -429,7 +436,7 @@ def _closing_name(
     sentence on its own line ("... igen imorgon. Maja") a name needs the language's dictionary (``is_word``) to
     know none of its words in lower case: "... nicht angekommen! Katastrophe" is one more sentence. A couple signs
     with "&" or its language's "and" (``name_joiners``) between two first names ("\n\nMark & Dee Holloway")."""
-    m = _CLOSING_NAME.search(text.rstrip())
+    m = _CLOSING_NAME.search(_CONTACT_TAIL.sub("", text.rstrip()))
     if not m:
         return None
     joiner = m.group("joiner")

@@ -624,6 +624,12 @@ def test_order_numbers_in_the_forms_customers_write(lang, text, expected):
 NAMES = [
     pytest.param("nb", "Pakken kom aldri.\n\nMvh\nKari Nordmann", ["Kari Nordmann"], id="nb-1"),
     pytest.param("nb", "Pakken kom aldri. Hilsen Ola", ["Ola"], id="nb-2"),
+    # a name alone after the letter, with a phone number or an e-mail address on the lines under it
+    pytest.param("es", "Me doy de baja.\n\nLucía Moreno Gil\nTel. 634 21 90 55", ["Lucía Moreno Gil"],
+                 id="es-name-above-phone"),
+    pytest.param("nb", "Dette er ikke greit.\n\nTrine Bakke\nmobil: +47 913 22 480\ntrine.b@example.no",
+                 ["Trine Bakke"], id="nb-name-above-contact"),
+    pytest.param("en", "I want a refund.\n\nThanks\n07700 900123", [], id="en-sign-off-above-phone"),
     pytest.param("en", "Still no refund.\n\nThanks,\nJames O'Neill", ["James O'Neill"], id="en-1"),
     pytest.param("en", "Still no refund. Regards, Dr. Emily Carter", ["Dr. Emily Carter"], id="en-2"),
     pytest.param("en", "My name is Sarah Lee and I ordered a lamp that never came.", ["Sarah Lee"], id="en-3"),
