@@ -318,6 +318,11 @@ NOT_A_PREVENTION = [
     ("ru", "Задержка возникла из-за того, что на складе в праздники не хватало водителей.", False),
     ("uk", "Затримка сталася через те, що на складі у свята бракувало водіїв.", False),
     ("uk", "Ми змінили порядок пакування скла, щоб таке більше не повторювалося.", True),
+    # a change that starts this or next week or month (cue added after dev misses of 2026-11-27)
+    ("en", "Starting next week, every returned laptop is tested twice before it is resold.", True),
+    ("nb", "Fra neste måned ringer vi alle kunder dagen før montøren kommer.", True),
+    ("de", "Ab nächster Woche prüft ein zweiter Kollege jede Rechnung vor dem Versand.", True),
+    ("ru", "С этой недели каждый заказ перед отправкой проверяет второй сотрудник.", True),
 ]
 
 
