@@ -323,6 +323,11 @@ NOT_A_PREVENTION = [
     ("nb", "Fra neste måned ringer vi alle kunder dagen før montøren kommer.", True),
     ("de", "Ab nächster Woche prüft ein zweiter Kollege jede Rechnung vor dem Versand.", True),
     ("ru", "С этой недели каждый заказ перед отправкой проверяет второй сотрудник.", True),
+    # a talk with the staff involved is a measure (eval/README.md); a call to the carrier about this parcel is not
+    ("en", "I have had a word with the driver about the way he spoke to you.", True),
+    ("uk", "Я поговорив з водієм, який привозив ваше замовлення, про цей випадок.", True),
+    ("de", "Ich habe mit dem Fahrer ein ernstes Gespräch geführt.", True),
+    ("en", "I've spoken to the courier company and your parcel will arrive tomorrow.", False),
 ]
 
 
