@@ -257,6 +257,11 @@ CONTACT_IN_OTHER_WORDS = [
     pytest.param("pl", "Gdy tylko zwrot zostanie zlecony, otrzyma Pani od nas potwierdzenie mailem.", id="pl-otrzyma"),
     pytest.param("en", "Once the engineer has been, I'll drop you a line to make sure all is well.",
                  id="en-drop-a-line"),
+    # a message or call announced with other words (cues added after dev misses of 2026-11-27)
+    pytest.param("nb", "Jeg sender deg kvitteringen på e-post i løpet av dagen.", id="nb-sender-pa-e-post"),
+    pytest.param("uk", "Майстер зателефонує вам у четвер, щоб домовитися про час.", id="uk-maister-zatelefonuye"),
+    pytest.param("fr", "Votre conseiller vous écrira dès que le dossier sera clôturé.", id="fr-vous-ecrira"),
+    pytest.param("nn", "Vi kjem attende til deg når vi har fått svar frå lageret.", id="nn-kjem-attende"),
 ]
 
 
@@ -296,6 +301,7 @@ NOT_A_FOLLOW_UP = [
     ("nb", "Du får en SMS fra Posten når pakken er klar til henting.", False),
     ("uk", "Ви отримаєте SMS від Нової пошти, коли посилка прибуде у відділення.", False),
     ("en", "You will get a text from the courier on the morning of delivery.", False),
+    ("fr", "Le transporteur vous enverra un SMS automatique la veille de la livraison.", False),
 ]
 
 
