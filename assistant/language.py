@@ -223,16 +223,16 @@ class LanguageDetector:
         s = settings or self.settings
         if ev.n_letters == 0 or not any(ev.lingua.values()):
             return LanguageGuess(language=None, confidence=0.0)
+        capped = min(ev.n_words, s.heliport_max_words)  # heliport and langidentify count at most this many words
         logits = {
             code: s.lingua_weight * math.log(max(ev.lingua[code], s.floor))
             + s.langdetect_weight * math.log(max(ev.langdetect.get(code, 0.0), s.floor))
-            + s.heliport_weight * min(ev.n_words, s.heliport_max_words) * ev.heliport.get(code, 0.0)
+            + s.heliport_weight * capped * ev.heliport.get(code, 0.0)
             # a language py3langid does not know (no `langid` code) gets an even share: no opinion either way
             + (s.langid_weight * math.log(max(ev.langid.get(code, 1 / len(self.codes)), s.floor)) if ev.langid else 0.0)
             for code in self.codes
         }
         probs = _softmax(logits)
-        capped = min(ev.n_words, s.heliport_max_words)
         for cluster in self._clusters:
             mass = sum(probs[c] for c in cluster)
             # langidentify speaks within a group only (it scores only the languages that name its code); a member it
@@ -351,7 +351,7 @@ class LanguageDetector:
         detector = Detector(model)  # cheap, and not thread-safe: one per text
         detector.detect(text)
         results = detector.results
-        if results.result is None or results.result.iso_code == "unknown" or not any(results.total_scores):
+        if not any(results.total_scores):  # no letters it knows (its result is then UNKNOWN)
             return {}
         by_name = {lang.iso_code: value for lang, value in zip(model.languages, results.total_scores, strict=True)}
         return {code: by_name[name] for code, name in codes.items() if name in by_name}

@@ -5,11 +5,12 @@ The sentences here were written for these tests; none comes from the external te
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 
 import pytest
 
-from assistant.language import DetectorSettings, LanguageDetector, detect_language
+from assistant.language import DetectorSettings, LanguageDetector, _langidentify_model, detect_language
 from assistant.resources import languages, normalize_language
 
 
@@ -408,6 +409,17 @@ def test_langidentify_only_shares_out_a_group_whose_members_name_it():
     alone = LanguageDetector(without({"nb"}))
     assert not alone.has_langidentify
     assert alone.evidence("Eg har ikkje fått pengane att.").langidentify == {}
+
+
+def test_langidentify_without_its_full_model_gives_no_model(monkeypatch):
+    # The lite model that langidentify carries made the dev split worse: without the full one, no opinion.
+    for name in ("langidentify_full_model", "langidentify_full_model.data"):
+        monkeypatch.setitem(sys.modules, name, None)  # as if not installed
+    _langidentify_model.cache_clear()
+    try:
+        assert _langidentify_model(("da", "sv")) is None
+    finally:
+        _langidentify_model.cache_clear()
 
 
 @pytest.mark.parametrize("field", ["heliport", "langid", "langidentify"])
