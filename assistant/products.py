@@ -26,10 +26,12 @@ from .textmatch import fold_str
 # it. Carriers, shops, payment services, software versions and error codes (``non_products``) are left out.
 _CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
 _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
-# A model code, with dotted parts ("ECAM22.110.B"), a variant after a slash ("EP5447/90", "25CS/1-5") or a "+" ("S23+")
+# A model code, with dotted parts ("ECAM22.110.B", or after a space "ECAM 370.95.T": numbers and dots that end in
+# letters, unlike a date or an amount), a variant after a slash ("EP5447/90", "25CS/1-5") or a "+" ("S23+")
 _VARIANT = r"(?:/[A-Z\d]{1,3}(?:-[A-Z\d]{1,3})?)?\+?"
 _MODEL = (
-    r"(?:[A-Za-z]*-?\d+[A-Za-z][\w-]*" + _VARIANT + r"|[A-Za-z]+-?\d[\w-]*(?:\.[A-Za-z\d]+)*" + _VARIANT
+    r"(?:\d+(?:\.\d+)+\.[A-Za-z]+(?![\w.])|"
+    r"[A-Za-z]*-?\d+[A-Za-z][\w-]*" + _VARIANT + r"|[A-Za-z]+-?\d[\w-]*(?:\.[A-Za-z\d]+)*" + _VARIANT
     + r"|[A-Z][a-z]+[A-Z]\w*"
     r"|i[A-Z]\w*)"
 )

@@ -14,6 +14,10 @@ from assistant.facts import extract_facts, find_facts
 RESOURCES = load_analysis_resources()
 
 PRODUCTS = [
+    # a dotted model code after a space that ends in a letter: no date, no amount (a blind batch of 2026-11-27)
+    pytest.param("de", "Die Saeco Xelsis SM 7685.10.B tropft seit gestern.", ["Saeco Xelsis SM 7685.10.B"],
+                 id="de-dotted-code-after-space"),
+    pytest.param("nb", "Bosch Serie 6 kostet 1.299 kr.", ["Bosch Serie 6"], id="nb-no-amount-in-a-name"),
     pytest.param(
         "nb", "Vi kjøpte en Jøtul F 305 vedovn i fjor, og nå sprekker glasset.", ["Jøtul F 305"], id="nb-letter-model"
     ),
@@ -535,6 +539,9 @@ ORDERS = [
     pytest.param("ru", "За шкаф по счёту № ШК-00412/26 я заплатил сразу.", ["ШК-00412/26"], id="ru-po-schyotu"),
     pytest.param("es", "Mi num. cliente 44-208-1175-K sigue sin aparecer.", ["44-208-1175-K"], id="es-num-cliente"),
     pytest.param("es", "Soy cliente desde 2015 y nunca me había pasado.", [], id="es-cliente-since-a-year"),
+    # German writes the kind of order as the first part of a compound ("Reparaturauftrag", "Serviceauftrag")
+    pytest.param("de", "Das Gerät war schon in der Reparatur (Reparaturauftrag RA-2024/118-02).", ["RA-2024/118-02"],
+                 id="de-compound-auftrag"),
 ]
 
 
