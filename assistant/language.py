@@ -123,6 +123,7 @@ class LanguageDetector:
         self._heliport, self._heliport_codes = _build_heliport(self.languages)
         self._langid, self._langid_codes = _build_langid(self.languages)
         self._langidentify_codes = _langidentify_codes(self.languages)
+        self._langidentify_names = tuple(sorted(set(self._langidentify_codes.values())))  # its model's languages
         self._clusters = _clusters(self.languages)
         self._markers = {c: frozenset(_fold(w) for w in lg.markers) for c, lg in self.languages.items()}
         self._patterns = {c: tuple(re.compile(p) for p in lg.patterns) for c, lg in self.languages.items()}
@@ -152,15 +153,12 @@ class LanguageDetector:
     @property
     def has_langidentify(self) -> bool:
         """Whether langidentify and its full model are installed and score two neighbours (loads the model)."""
-        return bool(self._langidentify_codes) and self._langidentify_model() is not None
+        return bool(self._langidentify_names) and _langidentify_model(self._langidentify_names) is not None
 
     def warm_up(self) -> None:
         """Load the models that otherwise load on first need (langidentify's, on the first Scandinavian text)."""
-        if self._langidentify_codes:
-            self._langidentify_model()
-
-    def _langidentify_model(self):  # type: ignore[no-untyped-def]
-        return _langidentify_model(tuple(sorted(set(self._langidentify_codes.values()))))
+        if self._langidentify_names:
+            _langidentify_model(self._langidentify_names)
 
     @property
     def has_lexicons(self) -> bool:
@@ -343,7 +341,7 @@ class LanguageDetector:
         codes = self._langidentify_codes
         if not codes or sum(lingua.get(c, 0.0) for c in codes) < _LANGIDENTIFY_MIN_SHARE:
             return {}
-        model = self._langidentify_model()
+        model = _langidentify_model(self._langidentify_names)
         if model is None:
             return {}
         from langidentify import Detector

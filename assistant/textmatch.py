@@ -65,6 +65,7 @@ def fold_str(text: str) -> str:
 # A word: a letter, then letters, digits, apostrophes or hyphens ("o'neil", "e-post"); never a number alone.
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
+
 def cue_pattern(cue: str) -> str:
     """Regex source for one cue: whole words, spaces match any whitespace, a trailing ``*`` any word ending, a
     leading ``*`` any word beginning (the last part of a compound: Finnish "*lasku*" in "sähkölaskuunne")."""
