@@ -23,6 +23,7 @@ How a verdict is reached:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
+from .analysis_data import load_analysis_resources
 from .embedding import Embedder
 from .embedding import cache_dir as default_cache_dir
 from .errors import InputError, ResourceError
@@ -47,6 +49,7 @@ _CUE_CONFIDENCE = 0.95
 _PLACEHOLDER_ONLY = re.compile(r"\W*\[[^\]\n]*\]\W*")
 _SENTENCE = re.compile(r"[^\n.!?…]*(?:[.!?…]+[\"'»”)]*|\n|$)")
 _CLAUSE_EDGE = re.compile(r"[,;:]\s|\s[–—]\s")
+_DAY_BEFORE = re.compile(r"(?<![\d.])\d{1,2}\.\Z")  # "14." of "am 14. Mai": searched up to the full stop
 
 
 class Criterion(Strict):
@@ -164,15 +167,25 @@ class _Span:
     end: int
 
 
+@functools.lru_cache(maxsize=1)
+def _month_name() -> re.Pattern[str]:
+    """A month's name in any supported language (``facts.months`` of ``prompts/analysis/<lang>.yaml``)."""
+    names = {form for lang in load_analysis_resources().languages.values() for m in lang.facts.months for form in m}
+    return re.compile("(?:" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")(?!\w)",
+                      re.IGNORECASE)
+
+
 def _continues(text: str, end: int) -> bool:
     """Whether a full stop just before ``end`` is no sentence end: it stands inside a token ("z.B.", "12.500",
-    "example.com") or the same line goes on in lower case, with a digit or with a comma ("1. mars", "kl. 7",
-    "ca. 3 dager", "Datum 28.10., Betrag 14,90 €")."""
+    "example.com"), the same line goes on in lower case, with a digit or with a comma ("1. mars", "kl. 7",
+    "ca. 3 dager", "Datum 28.10., Betrag 14,90 €"), or it marks a day before a capitalised month ("am 14. Mai")."""
     if text[end - 1] != ".":
         return False
     rest = end
     while rest < len(text) and text[rest] in " \t\u00a0":
         rest += 1
+    if rest < len(text) and _DAY_BEFORE.search(text, max(0, end - 3), end) and _month_name().match(text, rest):
+        return True
     return rest < len(text) and (text[rest].islower() or text[rest].isdigit() or text[rest] in ",;:"
                                  or (rest == end and text[rest].isalnum()))
 

@@ -462,6 +462,10 @@ def test_sentences_keep_their_offsets():
     pytest.param("Das Paket kam nicht. Wir prüfen das.", ["Das Paket kam nicht.", "Wir prüfen das."], id="de-plain"),
     pytest.param("Notiert: Datum 28.10., Betrag 14,90 €. Ich melde mich.",
                  ["Notiert: Datum 28.10., Betrag 14,90 €.", "Ich melde mich."], id="de-date-before-comma"),
+    pytest.param("Das Thema kommt in der Schulung am 14. Mai dran. Ich melde mich.",
+                 ["Das Thema kommt in der Schulung am 14. Mai dran.", "Ich melde mich."], id="de-day-before-month"),
+    pytest.param("Wir kommen um 10. Bitte seien Sie zu Hause.", ["Wir kommen um 10.", "Bitte seien Sie zu Hause."],
+                 id="de-number-then-sentence"),
 ])
 def test_a_full_stop_inside_a_sentence_does_not_end_it(text, sentences):
     # A follow-up after "1. mars" or "kl. 7" was classified as two half-sentences and missed.
