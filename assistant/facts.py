@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from .analysis_data import AnalysisResources, load_analysis_resources
 from .guard import mask_injections
-from .products import find_products, listed_names, ordinary_words, word_check
+from .products import find_products, listed_names, name_check, ordinary_words, word_check
 from .textmatch import WORD, Folded, cue_pattern, fold, fold_str
 from .types import Fact
 
@@ -24,7 +24,7 @@ from .types import Fact
 # number ("1Z999AA10123456784", "RU123456789CN"). A dot joins digit groups after three digits ("AV-774.210.3"), never
 # a day and month ("12.05.2024").
 _ID = (
-    r"#?(?:[a-zа-яёіїєґ]{1,4}[-/]?)?\d(?:[\d/-]|(?<=\d{3})\.(?=\d))*[\da-zа-яёіїєґ](?:[-/][\da-zа-яёіїєґ]+|:\d{3,})*|#?\d{3,}"
+    r"#?(?:[a-zа-яёіїєґ]{1,4}[-/])?(?:[a-zа-яёіїєґ]{1,4}[-/]?)?\d(?:[\d/-]|(?<=\d{3})\.(?=\d))*[\da-zа-яёіїєґ](?:[-/][\da-zа-яёіїєґ]+|:\d{3,})*|#?\d{3,}"
     r"|(?=[a-z\d]*\d[a-z\d]*\d)(?=[a-z\d]*[a-z])[a-z\d]{5,20}"
 )
 # "n.º" and "nº" fold to "n.o" and "no"; a link ending in a sign ("n°DS-4471") needs no space after it.
@@ -81,7 +81,11 @@ def _patterns(
     signs = sorted({cue_pattern(s) for lang in langs for s in lang.facts.sign_offs
                     if len(s.strip(".: ")) > 1 or lang in own}, key=len, reverse=True)
     links = sorted({cue_pattern(w) for lang in langs for w in lang.facts.reference_links}, key=len, reverse=True)
-    intros = sorted({cue_pattern(w) for lang in langs for w in lang.facts.name_intros}, key=len, reverse=True)
+    intros = sorted({cue_pattern(w) for lang in langs for w in lang.facts.name_intros if not w.endswith(":")},
+                    key=len, reverse=True)
+    # a form's field ("Naam: Jeroen Bakker") only where a line starts: "Product name: Philips Hue" names no customer
+    fields = sorted({cue_pattern(w) for lang in langs for w in lang.facts.name_intros if w.endswith(":")},
+                    key=len, reverse=True)
     footers = sorted({cue_pattern(w) for lang in langs for w in lang.facts.mail_footers}, key=len, reverse=True)
     times = sorted({cue_pattern(w) for lang in langs for w in lang.facts.time_words}, key=len, reverse=True)
     leads = sorted({cue_pattern(w) for lang in own for w in lang.facts.date_leads}, key=len, reverse=True)
@@ -124,7 +128,8 @@ def _patterns(
         ),
         # "Sent from my iPhone" on a short line of its own: the device is no product of the case, nor a name
         "footer": re.compile(r"(?m)^[ \t]*(?:" + ("|".join(footers) or r"(?!x)x") + r")[^\n]{0,40}$"),
-        "intro": re.compile("(?:" + ("|".join(intros) or r"(?!x)x") + r")[ \t]*:?[ \t]*"),
+        "intro": re.compile("(?:" + ("|".join(intros) or r"(?!x)x") + r")[ \t]*:?[ \t]*"
+                            + r"|(?m:^)[ \t]*(?:" + ("|".join(fields) or r"(?!x)x") + r")[ \t]*"),
         "particle": re.compile("|".join(re.escape(w) for w in particles) or r"(?!x)x"),
         "joiner": re.compile("|".join(re.escape(w) for w in own_joiners) or r"(?!x)x"),
         "sign_off": re.compile(
@@ -303,9 +308,14 @@ def _overlaps(span: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
     return any(span[0] < e and s < span[1] for s, e in taken)
 
 
+# Pasted markup that breaks a line ("Grüße<br>Susanne Albers") is read as the line break it shows, padded to its
+# length so that offsets stay valid; no fact holds one.
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>|</?p>|</div>", re.IGNORECASE)
+
+
 def find_facts(text: str, resources: AnalysisResources, language: str | None = None) -> tuple[Fact, ...]:
     """Facts of ``text``; sentences that try to instruct the assistant are data, not facts of the case."""
-    text = mask_injections(text, resources)
+    text = _LINE_BREAK_TAG.sub(lambda m: "\n" + " " * (len(m.group()) - 1), mask_injections(text, resources))
     folded = fold(text)
     pats = _patterns(resources, *_languages_for(resources, language))
     facts: list[Fact] = []
@@ -398,36 +408,40 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             facts.append(Fact("product", text[start:end], start, end))
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
-        name = _closing_name(text, pats, own_words, listed_names(resources),
-                             word_check(language, bool(lang and lang.facts.nouns_capitalised)))
+        capitalised = bool(lang and lang.facts.nouns_capitalised)
+        name = _closing_name(text, pats, own_words, listed_names(resources), word_check(language, capitalised),
+                             None if capitalised else name_check(language))
         if name and not _overlaps(name, taken):
             facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
 
 
 # "-- Kari", "/Kari", "Takk! /Kari", "not ok at all. - becca"; initials ("И. П. Комарова", "Kari N."); on the
-# last sentence's own line ("... igen imorgon. Maja", "ES INACEPTABLE!! Javier", "... 🙄 Maja"); a phone number
-# after the name on its line ("Mikkel Juhl Sørensen, tlf. 28 41 77 90")
+# last sentence's own line ("... igen imorgon. Maja", "ES INACEPTABLE!! Javier", "... 🙄 Maja"); a phone number or
+# an address after a comma on the name's line ("Mikkel Juhl Sørensen, tlf. 28 41 77 90", "Олег, кв. 47, тел. ...")
 _CLOSING_NAME = re.compile(
     r"(?:\n[ \t]*\n[ \t]*|(?:(?:\A|\n)[ \t]*|(?<=[.!?])[ \t]+(?=[-–—/]))(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*"
     r"|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*)|(?P<bare>(?<=\w)[ \t]*\n[ \t]*)"
     r"|(?P<inline>(?<=[.!?\U0001F300-\U0001FAFF\u2600-\u27BF])(?<!\b\w\.)[ \t]+))"
     r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)"
     r"(?:[ \t]+(?P<joiner>&|[^\W\d_]{1,4})[ \t]+[^\W\d_][\w'’-]+)?(?:[ \t]+[^\W\d_][\w'’-]+){0,3}"
-    r"(?:[ \t]+[^\W\d_]\.?)?)(?P<phone>[ \t]*,[ \t]*[^\W\d_]{2,8}\.?:?[ \t]*\+?[\d \t-]{6,18})?[ \t]*\Z"
+    r"(?:[ \t]+[^\W\d_]\.?)?)(?P<phone>[ \t]*,[ \t]*(?=[^\n]*\d)[^\n]{1,50})?[ \t]*\Z"
 )
 
-# Lines under the name that give only a phone number or an e-mail address, each with at most a short label
-# ("\nTel. 612 48 93 07", "\nmobil: +47 917 45 203", "\nkari@example.no"): the name still closes the letter.
+# Lines under the name that give only a phone number, a customer number or an e-mail address, each with at most a
+# label ("\nTel. 612 48 93 07", "\nmobil: +47 917 45 203", "\nasiakasnumero 6187 0923", "\nkari@example.no"), or a
+# short address line with a number and no sentence end ("\nм. Львів, вул. Городоцька 105, кв. 12"): the name still
+# closes the letter.
 _CONTACT_TAIL = re.compile(
-    r"(?:\n[ \t]*(?:[^\W\d_]{1,10}\.?[ \t]*:?[ \t]*)?"
-    r"(?:\+?\d[\d \t()/-]{5,18}\d|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)[ \t]*)+\Z"
+    r"(?:\n[ \t]*(?:(?:[^\W\d_]{1,16}\.?[ \t]*:?[ \t]*)?"
+    r"(?:\+?\d[\d \t()/-]{5,18}\d|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
+    r"|(?=[^\n]{0,50}\d)[^\n]{1,50}(?<![.!?]))[ \t]*){1,3}\Z"
 )
 
 
 def _closing_name(
     text: str, pats: Mapping[str, re.Pattern[str]], common: frozenset[str], names: frozenset[str],
-    is_word: Callable[[str], bool] | None = None,
+    is_word: Callable[[str], bool] | None = None, is_name: Callable[[str], bool] | None = None,
 ) -> tuple[int, int] | None:
     """A name standing alone on the last line, after a blank line ("\n\nKari Nordmann"), a dash ("-- Kari") or
     a line that ends a sentence ("... вернуть деньги.\nАндрей Ковалёв"), with no sign-off phrase before it. One
@@ -435,10 +449,23 @@ def _closing_name(
     ("Best Regards") and a brand, shop or carrier (``names``: "\n\nSupport") are no name. After the last
     sentence on its own line ("... igen imorgon. Maja") a name needs the language's dictionary (``is_word``) to
     know none of its words in lower case: "... nicht angekommen! Katastrophe" is one more sentence. A couple signs
-    with "&" or its language's "and" (``name_joiners``) between two first names ("\n\nMark & Dee Holloway")."""
-    m = _CLOSING_NAME.search(_CONTACT_TAIL.sub("", text.rstrip()))
-    if not m:
-        return None
+    with "&" or its language's "and" (``name_joiners``) between two first names ("\n\nMark & Dee Holloway"). A
+    chat signed in lower case on a line of its own ("... til forbrukerrådet\nstian") is signed with a name when
+    the dictionary knows each word only as a name (``is_name``)."""
+    # the tail of contact lines first, then the whole text: a name's own line may hold its phone number
+    for letter in dict.fromkeys((_CONTACT_TAIL.sub("", text.rstrip()), text.rstrip())):
+        m = _CLOSING_NAME.search(letter)
+        span = _closing_match(m, text, pats, common, names, is_word, is_name) if m else None
+        if span:
+            return span
+    return None
+
+
+def _closing_match(
+    m: re.Match[str], text: str, pats: Mapping[str, re.Pattern[str]], common: frozenset[str], names: frozenset[str],
+    is_word: Callable[[str], bool] | None, is_name: Callable[[str], bool] | None,
+) -> tuple[int, int] | None:
+    """The name of a :data:`_CLOSING_NAME` match, or None when its words are no name (see :func:`_closing_name`)."""
     joiner = m.group("joiner")
     couple = joiner == "&" or (joiner is not None and pats["joiner"].fullmatch(fold_str(joiner)) is not None)
     words = [w for w in m.group("name").split() if not (couple and w == joiner)]
@@ -446,6 +473,10 @@ def _closing_name(
         return None  # "\n\nPaket und Rechnung": two words of the letter, no couple
     if len(words) < 2 and not m.group("dash") and (fold_str(words[0]) in common or len(words[0]) > 11):
         return None  # "\n\nHjelp", "\n\nAsiakaspalvelu": a word, a team, no first name
+    if (m.group("line") or m.group("bare")) and is_name is not None and len(words) <= 2 and all(
+        w.islower() and fold_str(w) not in common and is_name(w) for w in words
+    ):
+        return m.start("name"), m.end("name")  # "... få vite\ningrid": a first name, only written in lower case
     if (m.group("inline") or m.group("bare")) and (
         is_word is None or any(fold_str(w) in common or is_word(w) for w in words)
     ):

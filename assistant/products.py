@@ -146,6 +146,18 @@ def word_check(language: str | None, nouns_capitalised: bool) -> Callable[[str],
     return lambda word: any(spells(checker, form(word)) for form in forms)
 
 
+def name_check(language: str | None) -> Callable[[str], bool] | None:
+    """Whether a word written in lower case is a name: ``language``'s Hunspell dictionary knows it capitalised and
+    not in lower case ("stian": "Stian"). None without a dictionary. Meant for languages that write nouns in lower
+    case: where every noun is capitalised, a noun would pass too."""
+    lang = languages().get(language or "")
+    name = (lang.dictionary or lang.hunspell) if lang else None
+    checker = hunspell_dictionary(name) if name else None
+    if checker is None:
+        return None
+    return lambda word: not spells(checker, word.lower()) and spells(checker, word[:1].upper() + word[1:].lower())
+
+
 def ordinary_words(resources: AnalysisResources, language: str | None = None) -> frozenset[str]:
     """Folded words of ``language``'s example sentences and cues (of every language when None): ordinary words, so
     no name ("Error 14", «Under transport», "takk for hjelpen"); a lower-case word signed under a Finnish letter may

@@ -395,6 +395,9 @@ def test_no_listed_non_product_is_a_product():
 # Order, case and reference numbers in the forms customers write them: after "is"/"er"/"est", a dash, "met
 # nummer"; codes of letters and digits; never a number that is an amount.
 ORDERS = [
+    # two letter groups before the digits (a blind batch of 2026-11-27); Finnish "kuitin" (the receipt's)
+    pytest.param("en", "Subject: Kettle leaking – order KT-GB-4471092", ["KT-GB-4471092"], id="en-two-letter-groups"),
+    pytest.param("fi", "Ostin sen 24,90 eurolla (kuitin 2024-0877 mukaan).", ["2024-0877"], id="fi-kuitin"),
     # a code that starts with a country's letters is one code: "NO" is no "number" link here ("order no. 5" is)
     pytest.param("nn", "Eg bestilte 14. mars, ordrenummer NO77812, men fekk ingenting.", ["NO77812"], id="nn-country"),
     pytest.param("de", "Meine Bestellung Nr. 12345678 ist nicht angekommen.", ["12345678"], id="de-1"),
@@ -629,6 +632,23 @@ def test_order_numbers_in_the_forms_customers_write(lang, text, expected):
 
 # The customer's name when they sign (after a blank line too, with initials and titles) or introduce themselves.
 NAMES = [
+    # from a blind complaint batch of 2026-11-27 (now dev): a chat signed with a first name in lower case, which the
+    # dictionary knows only capitalised; never a lower-case word it does not know as a name
+    pytest.param("nb", "vil ha pengene tilbake før fredag, ellers går jeg til forbrukerrådet\nmarius", ["marius"],
+                 id="nb-lower-case-first-name"),
+    pytest.param("nb", "dere må ringe meg i morgen\nasap", [], id="nb-lower-case-no-name"),
+    # a line break pasted as markup; a phone number after a comma with no label; an address or a customer number
+    # under the name; a form's name field at a line's start (never "Product name:")
+    pytest.param("de", "Bitte erstatten Sie den Betrag.<br><br>Viele Grüße<br>Jonas Weber", ["Jonas Weber"],
+                 id="de-br-markup"),
+    pytest.param("nb", "Når får jeg pengene?\n\nTrine Moe, +47 412 55 019", ["Trine Moe"], id="nb-phone-no-label"),
+    pytest.param("uk", "Чекаю відповіді.\n\nІрина Мельник\nм. Київ, вул. Садова 14, кв. 3", ["Ірина Мельник"],
+                 id="uk-address-under-name"),
+    pytest.param("fi", "En osta teiltä enää.\n\nMatti Laine\nasiakasnumero 5521 8830", ["Matti Laine"],
+                 id="fi-customer-number-under-name"),
+    pytest.param("nl", "Naam: Sanne de Boer\nOnderwerp: levering\n\nMijn pakket is zoek.", ["Sanne de Boer"],
+                 id="nl-form-field"),
+    pytest.param("en", "Product name: Dyson V8\nIt stopped charging.", [], id="en-product-name-field"),
     pytest.param("nb", "Pakken kom aldri.\n\nMvh\nKari Nordmann", ["Kari Nordmann"], id="nb-1"),
     pytest.param("nb", "Pakken kom aldri. Hilsen Ola", ["Ola"], id="nb-2"),
     # a name alone after the letter, with a phone number or an e-mail address on the lines under it
