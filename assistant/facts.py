@@ -18,7 +18,8 @@ from .products import find_products, listed_names, name_check, ordinary_words, w
 from .textmatch import WORD, Folded, cue_pattern, fold, fold_str
 from .types import Fact
 
-# A reference: optional letters prefix, then digits with separators; or a code of letters and digits
+# A reference: an optional prefix of one or two letter groups ("NO-", "NJ-UK-"), then digits with separators; or a
+# code of letters and digits
 # ("A7B2C9", "QW7YT2"); at least three digits in all, or two in a code.
 # Groups after the digits keep a code whole ("4471-AB-22", "45117-Б"); a code may be as long as a parcel's tracking
 # number ("1Z999AA10123456784", "RU123456789CN"). A dot joins digit groups after three digits ("AV-774.210.3"), never
