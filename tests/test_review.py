@@ -262,6 +262,17 @@ CONTACT_IN_OTHER_WORDS = [
     pytest.param("uk", "Майстер зателефонує вам у четвер, щоб домовитися про час.", id="uk-maister-zatelefonuye"),
     pytest.param("fr", "Votre conseiller vous écrira dès que le dossier sera clôturé.", id="fr-vous-ecrira"),
     pytest.param("nn", "Vi kjem attende til deg når vi har fått svar frå lageret.", id="nn-kjem-attende"),
+    # two blind reply batches of 2026-11-27 (now dev) missed these shapes: a colleague who will get in touch, the
+    # verb first, a letter that will arrive, kept up to date in the passive, the object first
+    pytest.param("de", "Frau Berger aus der Buchhaltung wird sich spätestens am Montag telefonisch bei Ihnen melden.",
+                 id="de-wird-sich-melden"),
+    pytest.param("de", "Sobald das Ersatzteil da ist, schicken wir Ihnen den Termin per SMS.", id="de-verb-first"),
+    pytest.param("de", "Die neue Rechnung erhalten Sie in den kommenden Tagen von uns per Post.", id="de-per-post"),
+    pytest.param("de", "Während der Reparatur werden Sie von uns per E-Mail auf dem Laufenden gehalten.",
+                 id="de-passive-up-to-date"),
+    pytest.param("ru", "На вашу почту придёт письмо с номером отслеживания.", id="ru-na-pochtu-pridyot"),
+    pytest.param("ru", "В течение дня с вами свяжется наш мастер.", id="ru-s-vami-svyazhetsya"),
+    pytest.param("uk", "Сьогодні ввечері з вами зв'яжеться наш кур'єр, щоб узгодити час.", id="uk-z-vamy-zviazhetsia"),
 ]
 
 
@@ -302,6 +313,8 @@ NOT_A_FOLLOW_UP = [
     ("uk", "Ви отримаєте SMS від Нової пошти, коли посилка прибуде у відділення.", False),
     ("en", "You will get a text from the courier on the morning of delivery.", False),
     ("fr", "Le transporteur vous enverra un SMS automatique la veille de la livraison.", False),
+    # an offer the customer must take up first commits no one (a blind batch of 2026-11-27)
+    ("de", "Wenn Sie möchten, kann unser Techniker Sie vorher auch anrufen.", False),
 ]
 
 
@@ -334,6 +347,13 @@ NOT_A_PREVENTION = [
     ("uk", "Я поговорив з водієм, який привозив ваше замовлення, про цей випадок.", True),
     ("de", "Ich habe mit dem Fahrer ein ernstes Gespräch geführt.", True),
     ("en", "I've spoken to the courier company and your parcel will arrive tomorrow.", False),
+    # from two blind batches of 2026-11-27: a talk in noun form, a training, "so that in future"; a bare
+    # assurance that ends its sentence is none
+    ("de", "Die Filialleiterin hat gestern ein langes Gespräch mit dem Kassierer geführt.", True),
+    ("de", "Das Thema Kundenumgang kommt in die nächste Teamschulung.", True),
+    ("de", "Ihre Leitung ist jetzt in der Fernüberwachung, damit Störungen künftig sofort auffallen.", True),
+    ("ru", "Впредь подобных ошибок не будет.", False),
+    ("uk", "Надалі таких затримок не буде.", False),
 ]
 
 
