@@ -186,8 +186,8 @@ def _name_after(text: str, start: int, particle: re.Pattern[str], *, ends_text: 
         pos = m.end()
         if count == 4:
             break
-    if end is None or (ends_text and not _is_contact_block(text[end:])):
-        return None
+    if end is None or (ends_text and not _is_contact_block(text[end:])) or text.startswith(":", end):
+        return None  # "Kiitos!\nNimi: Pirjo Heikkinen": a form's label, not the name under the sign-off
     if text.startswith(".", end) and len(last) == 1:
         end += 1  # "Kari N.": the initial keeps its dot
     return start, end

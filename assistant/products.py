@@ -25,6 +25,7 @@ from .textmatch import fold_str
 # generic noun that a capitalising language writes after the name (``product_nouns``: "Neff N 70 Backofen") ends
 # it. Carriers, shops, payment services, software versions and error codes (``non_products``) are left out.
 _CAP = r"(?:[A-ZÀ-ÞА-ЯЁІЇЄ][\w&+-]*|i[A-Z]\w*|\d[\w-]*)"
+_NUMBER_ONLY = re.compile(r"\d+(?:[.,]\d+)?")
 _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
 # A model code, with dotted parts ("ECAM22.110.B", or after a space "ECAM 370.95.T": numbers and dots that end in
 # letters, unlike a date or an amount), a variant after a slash ("EP5447/90", "25CS/1-5") or a "+" ("S23+")
@@ -224,8 +225,8 @@ def _clean(text: str, span: tuple[int, int], resources: AnalysisResources,
     if dropped and len(text[start:end].split()) < 2:
         return None
     value = fold_str(text[start:end])
-    if not value or all(w in names | words for w in value.split()) or value in names:
-        return None
+    if not value or all(w in names | words or _NUMBER_ONLY.fullmatch(w) for w in value.split()) or value in names:
+        return None  # also a size or capacity: "(128 GB, black)" is a number and a unit, no product
     if re.sub(r"(?:[ ]\S*\d\S*)+\Z", "", value) in names:
         return None  # "iOS 17", "One UI 6.1", "Error Code E40": a version or code of something that is no product
     before = re.search(r"(\S+)[ ]+\Z", text[max(0, start - 40) : start])

@@ -14,6 +14,10 @@ from assistant.facts import extract_facts, find_facts
 RESOURCES = load_analysis_resources()
 
 PRODUCTS = [
+    # a size or capacity in brackets is a number and a unit, no product (a blind batch of 2026-11-27)
+    pytest.param("en", "I paid £799 for the Samsung Galaxy S24 (256 GB, onyx) and it will not boot.",
+                 ["Samsung Galaxy S24"],
+                 id="en-capacity-in-brackets"),
     # a dotted model code after a space that ends in a letter: no date, no amount (a blind batch of 2026-11-27)
     pytest.param("de", "Die Saeco Xelsis SM 7685.10.B tropft seit gestern.", ["Saeco Xelsis SM 7685.10.B"],
                  id="de-dotted-code-after-space"),
@@ -398,6 +402,11 @@ ORDERS = [
     # two letter groups before the digits (a blind batch of 2026-11-27); Finnish "kuitin" (the receipt's)
     pytest.param("en", "Subject: Kettle leaking – order KT-GB-4471092", ["KT-GB-4471092"], id="en-two-letter-groups"),
     pytest.param("fi", "Ostin sen 24,90 eurolla (kuitin 2024-0877 mukaan).", ["2024-0877"], id="fi-kuitin"),
+    # Finnish "nro" between the word and the number, a service request; Dutch "track & trace"
+    pytest.param("fi", "Laskullani nro 8830217 on sama maksu kahdesti.", ["8830217"], id="fi-nro"),
+    pytest.param("fi", "Huoltopyyntö HP-40719 on ollut auki kolme viikkoa.", ["HP-40719"], id="fi-huoltopyynto"),
+    pytest.param("nl", "Volgens track & trace 3SABCD1234567 ligt mijn pakket nog in het depot.", ["3SABCD1234567"],
+                 id="nl-track-and-trace"),
     # a code that starts with a country's letters is one code: "NO" is no "number" link here ("order no. 5" is)
     pytest.param("nn", "Eg bestilte 14. mars, ordrenummer NO77812, men fekk ingenting.", ["NO77812"], id="nn-country"),
     pytest.param("de", "Meine Bestellung Nr. 12345678 ist nicht angekommen.", ["12345678"], id="de-1"),
@@ -649,6 +658,9 @@ NAMES = [
     pytest.param("nl", "Naam: Sanne de Boer\nOnderwerp: levering\n\nMijn pakket is zoek.", ["Sanne de Boer"],
                  id="nl-form-field"),
     pytest.param("en", "Product name: Dyson V8\nIt stopped charging.", [], id="en-product-name-field"),
+    # a web form's labels under the sign-off: the label is no name, its field is
+    pytest.param("fi", "Kiitos avusta!\nNimi: Leena Mäkelä\nPuhelin: 040 118 2290", ["Leena Mäkelä"],
+                 id="fi-form-label-under-sign-off"),
     pytest.param("nb", "Pakken kom aldri.\n\nMvh\nKari Nordmann", ["Kari Nordmann"], id="nb-1"),
     pytest.param("nb", "Pakken kom aldri. Hilsen Ola", ["Ola"], id="nb-2"),
     # a name alone after the letter, with a phone number or an e-mail address on the lines under it
