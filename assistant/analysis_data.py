@@ -83,6 +83,7 @@ class FactData(Strict):
     inflected_endings: tuple[str, ...] = ()  # "Fiskars-kirveen": an inflected compound tail is left out
     time_words: tuple[str, ...] = ()  # before "21.10" they make it a time of day ("kl. 21.10"), not a date
     date_leads: tuple[str, ...] = ()  # before "6-10" they make it a date ("op 6-10"), not a range ("6-10 dagen")
+    day_words: tuple[str, ...] = ()  # "day" after a month and its day, part of the date: "marraskuun 3. päivänä"
 
 
 class InjectionParts(Strict):

@@ -90,6 +90,7 @@ def _patterns(
     footers = sorted({cue_pattern(w) for lang in langs for w in lang.facts.mail_footers}, key=len, reverse=True)
     times = sorted({cue_pattern(w) for lang in langs for w in lang.facts.time_words}, key=len, reverse=True)
     leads = sorted({cue_pattern(w) for lang in own for w in lang.facts.date_leads}, key=len, reverse=True)
+    days = sorted({cue_pattern(w) for lang in langs for w in lang.facts.day_words}, key=len, reverse=True)
     # lower-case words inside a signed name: particles ("van der"), and any language's "and" between a couple's first
     # names ("Per og Anne Hansen"); a name standing alone at the end takes a couple's "and" of its own language only
     joiners = {fold_str(w) for lang in langs for w in lang.facts.name_joiners}
@@ -125,7 +126,8 @@ def _patterns(
         "date_lead": re.compile(r"(?<!\w)(?:" + ("|".join(leads) or r"(?!x)x") + r")\s*\Z"),
         "date_month": re.compile(
             r"(?<![\w.])(?:\d{1,2}" + _ORDINAL + r"\s*(?:(?:of|de)\s+)?" + month + r"(?:\s+(?:de\s+)?\d{4})?"
-            r"|" + month + r"\s+\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:,?\s+\d{4})?)"
+            r"|" + month + r"\s+\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:\.\s+(?:" + ("|".join(days) or r"(?!x)x") + r")"
+            r"|,?\s+\d{4})?)"
         ),
         # "Sent from my iPhone" on a short line of its own: the device is no product of the case, nor a name
         "footer": re.compile(r"(?m)^[ \t]*(?:" + ("|".join(footers) or r"(?!x)x") + r")[^\n]{0,40}$"),

@@ -560,6 +560,11 @@ ORDERS = [
 # Dates as customers write them: a day and a two-digit month with neither year nor closing dot ("19.09"), never a
 # time of day ("kl. 21.10", "um 10.05 Uhr") or a decimal.
 DATES = [
+    # the Finnish genitive month before the day, with the word for day (two blind batches of 2026-11-27)
+    pytest.param("fi", "Asentajan piti tulla joulukuun 4. päivänä aamupäivällä.", ["joulukuun 4. päivänä"],
+                 id="fi-genitive-month-day-word"),
+    pytest.param("fi", "Nyt on jo helmikuun 20. päivä eikä rahoja ole palautettu.", ["helmikuun 20. päivä"],
+                 id="fi-genitive-month-day"),
     pytest.param("ru", "19.09 купил пылесос.", ["19.09"], id="ru-day-month"),
     pytest.param("nb", "Første gang var 21.10, og nå lekker den igjen.", ["21.10"], id="nb-day-month-comma"),
     pytest.param("fi", "Tilasin 15.3. ja seuranta ei ole päivittynyt 18.3. jälkeen.", ["15.3.", "18.3."],
