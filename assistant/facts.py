@@ -3,19 +3,20 @@
 Every value is an exact slice of the complaint (``text[fact.start:fact.end] == fact.value``), so a reply can
 quote it without retyping. The words that introduce a reference number, month names, currency symbols and
 sign-off phrases are data (``prompts/analysis.yaml`` and ``prompts/analysis/<lang>.yaml``); matching is blind
-to case and accents.
+to case and accents. Where the signed name stands is :mod:`assistant.names`'s part.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 
 from .analysis_data import AnalysisResources, load_analysis_resources
 from .guard import mask_injections
+from .names import closing_name, lower_case_name, name_after, name_below
 from .products import find_products, listed_names, name_check, ordinary_words, word_check
-from .textmatch import WORD, Folded, cue_pattern, fold, fold_str
+from .textmatch import Folded, cue_pattern, fold, fold_str
 from .types import Fact
 
 # A reference: an optional prefix of one or two letter groups ("NO-", "NJ-UK-"), then digits with separators; or a
@@ -54,8 +55,6 @@ _SHORT_DATE = re.compile(
 _RANGE_SPAN = 5
 _HYPHEN_DATE = re.compile(r"(?<![\w.,/:-])(?P<day>[12]\d|3[01]|[2-9])-(?P<month>0[1-9]|1[0-2])(?![\w/-]|[.,:]\d)")
 _ORDINAL = r"(?:\.|st|nd|rd|th|er|e|-?го|-е|-?ого)?"
-_LETTERS_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of a name: letters, no digits ("o'neil")
-_POSTSCRIPT = re.compile(r"\n[ \t]*\n[ \t]*(?:p\.?[ ]?)?p\.?[ ]?s\b", re.IGNORECASE)  # "P.S.", "PS:", "P.P.S."
 _SENTENCE_AFTER = re.compile(r"[ \t]+[^\W\d_a-zа-яёіїєґ]")  # a capital after a space: a new sentence starts
 
 
@@ -164,75 +163,6 @@ def _fact(kind: str, folded: Folded, start: int, end: int) -> Fact:
     value = folded.original[s:e]
     stripped = value.rstrip()
     return Fact(kind, stripped, s, s + len(stripped))
-
-
-def _name_after(text: str, start: int, particle: re.Pattern[str], *, ends_text: bool = True) -> tuple[int, int] | None:
-    """The name that starts at ``start``: one to four capitalised words on that line (an initial "J." counts),
-    ending the text when it is signed (``ends_text``), anywhere when the customer introduces themselves."""
-    line_end = text.find("\n", start)
-    line_end = len(text) if line_end == -1 else line_end
-    pos, end, count, last = start, None, 0, ""
-    for m in WORD.finditer(text, start, line_end):
-        gap = text[pos : m.start()].strip()
-        if gap and not (gap == "." and last[:1].isupper() and len(last) <= 3) and not (gap == "&" and count == 1):
-            break  # punctuation between words ends the name, but for the dot of "J. van der Berg", "Dr. Lee"
-        word = last = m.group(0)
-        if any(c.isdigit() for c in word):
-            break  # "LG OLED55C3": a model code, even after a sign-off that is also a brand ("LG" = "Liebe Grüße")
-        if len(word) == 1 and not text.startswith(".", m.end()) and (count == 0 or text[m.end() : line_end].strip()):
-            break  # "Sarah Lee and I ordered": a lone letter is an initial only with its dot, or ending a name line
-        if word[0].isupper():
-            end, count = m.end(), count + 1
-        elif end is None or not particle.fullmatch(word):
-            break
-        pos = m.end()
-        if count == 4:
-            break
-    if end is None or (ends_text and not _is_contact_block(text[end:])) or text.startswith(":", end):
-        return None  # "Kiitos!\nNimi: Pirjo Heikkinen": a form's label, not the name under the sign-off
-    if text.startswith(".", end) and len(last) == 1:
-        end += 1  # "Kari N.": the initial keeps its dot
-    return start, end
-
-
-def _lower_case_name(text: str, start: int, common: frozenset[str],
-                     particle: re.Pattern[str]) -> tuple[int, int] | None:
-    """A name signed in lower case on a line of its own under the sign-off ("cheers\nbecky", "Terveisin\nmatti
-    virtanen"): one to three words and nothing else on the line, ending the text. On the sign-off's own line
-    ("mvh kari") the words must end the text and be no ordinary words, which would be more of the sentence
-    ("takk for hjelpen")."""
-    line_end = text.find("\n", start)
-    line_end = len(text) if line_end == -1 else line_end
-    words = text[start:line_end].split()
-    if not 1 <= len(words) <= 3 or not all(_LETTERS_RE.fullmatch(w) and len(w) > 1 for w in words):
-        return None
-    if "\n" not in text[max(0, start - 3) : start] and (
-        text[line_end:].strip() or any(fold_str(w) in common for w in words)
-    ):
-        return None
-    if particle.fullmatch(words[0]) or not _is_contact_block(text[line_end:]):
-        return None
-    return start, start + len(text[start:line_end].rstrip())
-
-
-def _name_below(text: str, start: int, particle: re.Pattern[str]) -> tuple[int, int] | None:
-    """The name on the line under a sign-off that goes on for a few words ("Viele Grüße aus Köln\nPetra Schulz",
-    "Cheers from Leeds,\nTom", "Thanks for your help\nKari"): the name ends the text."""
-    line_end = text.find("\n", start)
-    rest = text[start:line_end] if line_end != -1 else ""
-    if not rest.strip() or len(rest.split()) > 3:  # "Gruß aus 80331 München\nErnst"
-        return None
-    below = line_end + 1 + len(text[line_end + 1 :]) - len(text[line_end + 1 :].lstrip(" \t"))
-    return _name_after(text, below, particle)
-
-
-def _is_contact_block(rest: str) -> bool:
-    """Whether what follows a signed name is only a short tail: a phone number, an address, an e-mail (a few
-    short lines), not more of the letter; a postscript after a blank line ("\n\nP.S. ...") is no more of it."""
-    postscript = _POSTSCRIPT.search(rest)
-    rest = rest[: postscript.start()] if postscript else rest
-    lines = [line.strip() for line in rest.strip().splitlines() if line.strip()]
-    return len(rest.strip()) <= 60 or (len(lines) <= 5 and all(len(line) <= 50 for line in lines))
 
 
 # A reference whose number comes a few words after its word, in the same sentence ("Номер заявки в сервисе:
@@ -387,8 +317,8 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
     lang = resources.languages.get(language or "")
     for m in pats["sign_off"].finditer(folded.text):
         at = folded.position(m.end())
-        span = (_name_after(text, at, pats["particle"]) or _lower_case_name(text, at, own_words, pats["particle"])
-                or _name_below(text, at, pats["particle"]))
+        span = (name_after(text, at, pats["particle"]) or lower_case_name(text, at, own_words, pats["particle"])
+                or name_below(text, at, pats["particle"]))
         if span and pats["sign_off"].match(fold_str(text[span[0] :])):
             continue  # "Merci.\n\nBien à vous,\n...": the second sign-off is no name
         if span and not _overlaps(span, taken):
@@ -396,7 +326,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             taken.append(span)  # "MfG\nK. Braun" signs a name, not a Braun product
     signed = [f.end for f in facts if f.kind == "customer_name"]
     for m in pats["intro"].finditer(folded.text):  # "My name is Sarah Lee", "Меня зовут Анна"
-        span = _name_after(text, folded.position(m.end()), pats["particle"], ends_text=False)
+        span = name_after(text, folded.position(m.end()), pats["particle"], ends_text=False)
         if span and not _overlaps(span, taken) and not any(f.kind == "customer_name" for f in facts):
             facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
             taken.append(span)
@@ -412,104 +342,11 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             taken.append((start, end))
     if not any(f.kind == "customer_name" for f in facts):
         capitalised = bool(lang and lang.facts.nouns_capitalised)
-        name = _closing_name(text, pats, own_words, listed_names(resources), word_check(language, capitalised),
+        name = closing_name(text, pats, own_words, listed_names(resources), word_check(language, capitalised),
                              None if capitalised else name_check(language))
         if name and not _overlaps(name, taken):
             facts.append(Fact("customer_name", text[name[0] : name[1]], name[0], name[1]))
     return tuple(sorted(facts, key=lambda f: (f.start, f.kind)))
-
-
-# "-- Kari", "/Kari", "Takk! /Kari", "not ok at all. - becca"; initials ("И. П. Комарова", "Kari N."); on the
-# last sentence's own line ("... igen imorgon. Maja", "ES INACEPTABLE!! Javier", "... 🙄 Maja"); a phone number or
-# an address after a comma on the name's line ("Mikkel Juhl Sørensen, tlf. 28 41 77 90", "Олег, кв. 47, тел. ...")
-_CLOSING_NAME = re.compile(
-    r"(?:\n[ \t]*\n[ \t]*|(?:(?:\A|\n)[ \t]*|(?<=[.!?])[ \t]+(?=[-–—/]))(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*"
-    r"|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*)|(?P<bare>(?<=\w)[ \t]*\n[ \t]*)"
-    r"|(?P<inline>(?<=[.!?\U0001F300-\U0001FAFF\u2600-\u27BF])(?<!\b\w\.)[ \t]+))"
-    r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)"
-    r"(?:[ \t]+(?P<joiner>&|[^\W\d_]{1,4})[ \t]+[^\W\d_][\w'’-]+)?(?:[ \t]+[^\W\d_][\w'’-]+){0,3}"
-    r"(?:[ \t]+[^\W\d_]\.?)?)(?P<phone>[ \t]*,[ \t]*(?=[^\n]*\d)[^\n]{1,50})?[ \t]*\Z"
-)
-
-# Lines under the name that give only a phone number, a customer number or an e-mail address, each with at most a
-# label ("\nTel. 612 48 93 07", "\nmobil: +47 917 45 203", "\nasiakasnumero 6187 0923", "\nkari@example.no"), or a
-# short address line with a number and no sentence end ("\nм. Львів, вул. Городоцька 105, кв. 12"): the name still
-# closes the letter.
-_CONTACT_TAIL = re.compile(
-    r"(?:\n[ \t]*(?:(?:[^\W\d_]{1,16}\.?[ \t]*:?[ \t]*)?"
-    r"(?:\+?\d[\d \t()/-]{5,18}\d|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)"
-    r"|(?=[^\n]{0,50}\d)[^\n]{1,50}(?<![.!?]))[ \t]*){1,3}\Z"
-)
-
-
-def _closing_name(
-    text: str, pats: Mapping[str, re.Pattern[str]], common: frozenset[str], names: frozenset[str],
-    is_word: Callable[[str], bool] | None = None, is_name: Callable[[str], bool] | None = None,
-) -> tuple[int, int] | None:
-    """A name standing alone on the last line, after a blank line ("\n\nKari Nordmann"), a dash ("-- Kari") or
-    a line that ends a sentence ("... вернуть деньги.\nАндрей Ковалёв"), with no sign-off phrase before it. One
-    word is a name after the dash, or when it is no ordinary word ("\n\nKari", not "\n\nHjelp"); a sign-off
-    ("Best Regards") and a brand, shop or carrier (``names``: "\n\nSupport") are no name. After the last
-    sentence on its own line ("... igen imorgon. Maja") a name needs the language's dictionary (``is_word``) to
-    know none of its words in lower case: "... nicht angekommen! Katastrophe" is one more sentence. A couple signs
-    with "&" or its language's "and" (``name_joiners``) between two first names ("\n\nMark & Dee Holloway"). A
-    chat signed in lower case on a line of its own ("... til forbrukerrådet\nstian") is signed with a name when
-    the dictionary knows each word only as a name (``is_name``)."""
-    # the tail of contact lines first, then the whole text: a name's own line may hold its phone number
-    for letter in dict.fromkeys((_CONTACT_TAIL.sub("", text.rstrip()), text.rstrip())):
-        m = _CLOSING_NAME.search(letter)
-        span = _closing_match(m, text, pats, common, names, is_word, is_name) if m else None
-        if span:
-            return span
-    return None
-
-
-def _closing_match(
-    m: re.Match[str], text: str, pats: Mapping[str, re.Pattern[str]], common: frozenset[str], names: frozenset[str],
-    is_word: Callable[[str], bool] | None, is_name: Callable[[str], bool] | None,
-) -> tuple[int, int] | None:
-    """The name of a :data:`_CLOSING_NAME` match, or None when its words are no name (see :func:`_closing_name`)."""
-    joiner = m.group("joiner")
-    couple = joiner == "&" or (joiner is not None and pats["joiner"].fullmatch(fold_str(joiner)) is not None)
-    words = [w for w in m.group("name").split() if not (couple and w == joiner)]
-    if couple and all(fold_str(w) in common for w in words if not pats["particle"].fullmatch(w)):
-        return None  # "\n\nPaket und Rechnung": two words of the letter, no couple
-    if len(words) < 2 and not m.group("dash") and (fold_str(words[0]) in common or len(words[0]) > 11):
-        return None  # "\n\nHjelp", "\n\nAsiakaspalvelu": a word, a team, no first name
-    if (m.group("line") or m.group("bare")) and is_name is not None and len(words) <= 2 and all(
-        w.islower() and fold_str(w) not in common and is_name(w) for w in words
-    ):
-        return m.start("name"), m.end("name")  # "... få vite\ningrid": a first name, only written in lower case
-    if (m.group("inline") or m.group("bare")) and (
-        is_word is None or any(fold_str(w) in common or is_word(w) for w in words)
-    ):
-        return None  # "... at once. Thank You", "... Katastrophe": more of the letter, not a name after it
-    if not (m.group("dash") or m.group("line") or m.group("bare") or m.group("inline")) and (
-        len(words) <= 2 and all(w.islower() and len(w) > 1 for w in words) and is_word is not None
-        and not any(fold_str(w) in common or is_word(w) for w in words) and m.group("name") not in names
-    ):
-        return m.start("name"), m.end("name")  # "\n\nstu": a chat signed in lower case after a blank line
-    if m.group("phone") and m.group("inline"):
-        return None  # a phone number after a name only on the name's own line
-    if _mostly_capitals(text) and all(w.isupper() for w in words):  # inline: no word of the language (above)
-        if len(words) < 2 and (is_word is None or is_word(words[0])):
-            return None  # "... TILBAKE NÅ.\nHJELP": one more shouted word
-        words = [w.capitalize() for w in words]  # "... TILBAKE I DAG.\nTORE LIEN": a shouted letter signs in capitals
-    if m.group("dash") and len(words) <= 2 and all(w.islower() and fold_str(w) not in common for w in words):
-        return m.start("name"), m.end("name")  # "- mike": signed in lower case after a dash, no ordinary word
-    inner = words[1:-1]  # "Jan de Vries", "Jan en Els van der Berg": particles stand between capitalised words
-    if not all(w[0].isupper() and not (w.isupper() and len(w.rstrip(".")) > 1)
-               for w in words if not (w in inner and pats["particle"].fullmatch(w))):
-        return None
-    if pats["sign_off"].match(fold_str(m.group("name"))) or m.group("name") in names:
-        return None
-    return m.start("name"), m.end("name")
-
-
-def _mostly_capitals(text: str) -> bool:
-    """Whether the letter is shouted: most of its letters are capitals."""
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 20 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
 
 
 def extract_facts(text: str, language: str | None = None) -> tuple[Fact, ...]:

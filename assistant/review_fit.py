@@ -26,7 +26,7 @@ from .embedding import Embedder
 FIT_LOG = logging.getLogger("assistant.fit")
 
 if TYPE_CHECKING:
-    from .review import RubricData
+    from .rubric import RubricData
 
 # Bump when the fitting below changes, so weights cached by older code are not reused.
 FIT_FORMAT = 1

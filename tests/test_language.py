@@ -10,7 +10,8 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.language import DetectorSettings, LanguageDetector, _langidentify_model, detect_language
+from assistant.detectors import langidentify_model
+from assistant.language import DetectorSettings, LanguageDetector, detect_language
 from assistant.resources import languages, normalize_language
 
 
@@ -415,11 +416,11 @@ def test_langidentify_without_its_full_model_gives_no_model(monkeypatch):
     # The lite model that langidentify carries made the dev split worse: without the full one, no opinion.
     for name in ("langidentify_full_model", "langidentify_full_model.data"):
         monkeypatch.setitem(sys.modules, name, None)  # as if not installed
-    _langidentify_model.cache_clear()
+    langidentify_model.cache_clear()
     try:
-        assert _langidentify_model(("da", "sv")) is None
+        assert langidentify_model(("da", "sv")) is None
     finally:
-        _langidentify_model.cache_clear()
+        langidentify_model.cache_clear()
 
 
 @pytest.mark.parametrize("field", ["heliport", "langid", "langidentify"])

@@ -27,7 +27,7 @@ def test_yaml_is_parsed_safely(tmp_path):
 
 def test_every_language_names_a_hunspell_dictionary_that_is_installed():
     # the facts tell a signed name from a word by it ("... igen imorgon. Maja"); language ID shares the same one
-    from assistant.language import hunspell_dictionary
+    from assistant.detectors import hunspell_dictionary
     from assistant.resources import languages
 
     names = {code: lang.dictionary or lang.hunspell for code, lang in languages().items()}

@@ -15,7 +15,8 @@ import yaml
 from assistant.corpus import load_corpus
 from assistant.errors import InputError, ResourceError
 from assistant.resources import ROOT, language_codes
-from assistant.review import Reviewer, load_rubric, split_sentences
+from assistant.review import Reviewer, split_sentences
+from assistant.rubric import load_rubric
 from assistant.types import LanguageGuess
 
 PROMPTS = ROOT / "prompts"
