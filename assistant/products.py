@@ -133,27 +133,31 @@ def _lower_brand_pattern(resources: AnalysisResources) -> re.Pattern[str] | None
     )
 
 
-@functools.cache
-def word_check(language: str | None, nouns_capitalised: bool) -> Callable[[str], bool] | None:
-    """Whether a word is an ordinary word of ``language``: its Hunspell dictionary (``dictionary``, else the one
-    language ID uses) knows it in lower case, or as written where every noun is capitalised (which makes every name
-    a word there too); None when the language has no dictionary or the dictionaries are not installed."""
+def _dictionary(language: str | None) -> object | None:
+    """``language``'s Hunspell dictionary (``dictionary``, else the one language ID uses), or None when it has none
+    or the dictionaries are not installed."""
     lang = languages().get(language or "")
     name = (lang.dictionary or lang.hunspell) if lang else None
-    checker = hunspell_dictionary(name) if name else None
+    return hunspell_dictionary(name) if name else None
+
+
+@functools.cache
+def word_check(language: str | None, nouns_capitalised: bool) -> Callable[[str], bool] | None:
+    """Whether a word is an ordinary word of ``language``: its dictionary knows it in lower case, or as written where
+    every noun is capitalised (which makes every name a word there too); None without a dictionary."""
+    checker = _dictionary(language)
     if checker is None:
         return None
     forms = (str.lower, str) if nouns_capitalised else (str.lower,)
     return lambda word: any(spells(checker, form(word)) for form in forms)
 
 
+@functools.cache
 def name_check(language: str | None) -> Callable[[str], bool] | None:
-    """Whether a word written in lower case is a name: ``language``'s Hunspell dictionary knows it capitalised and
-    not in lower case ("stian": "Stian"). None without a dictionary. Meant for languages that write nouns in lower
-    case: where every noun is capitalised, a noun would pass too."""
-    lang = languages().get(language or "")
-    name = (lang.dictionary or lang.hunspell) if lang else None
-    checker = hunspell_dictionary(name) if name else None
+    """Whether a word written in lower case is a name: ``language``'s dictionary knows it capitalised and not in
+    lower case ("stian": "Stian"). None without a dictionary. Meant for languages that write nouns in lower case:
+    where every noun is capitalised, a noun would pass too."""
+    checker = _dictionary(language)
     if checker is None:
         return None
     return lambda word: not spells(checker, word.lower()) and spells(checker, word[:1].upper() + word[1:].lower())
