@@ -33,6 +33,8 @@ _ID = (
 _NUMBER_WORDS = r"nr\.?|n\.?o\.?|n°|num\.?|number|nummer|numer|numero|номер"
 _LINKS = _NUMBER_WORDS + r"|:|-|—|–|#(?=\s)"
 _NUMBER_COMPOUND = r"(?<!\w)[^\W\d_]*(?:num(?:m?er|r|ero|ber)|номер)[^\W\d_]*"
+# "billett-ID", "Kunden-ID", "tilaus-ID": a word joined to "ID" names the identifier that follows, in any language
+_ID_COMPOUND = r"(?<!\w)[^\W\d_]+-id(?!\w)"
 _NUMBERED = re.compile(r"num|nr|номер|(?<![^\W\d_])(?:id|ref|no)(?![^\W\d_])")  # the word itself says "number"
 _NUMBER_SIGN = "№"  # folds to "no": never part of the number it introduces ("№UA-7781" -> "UA-7781")
 # never with a leading zero ("vist nok 00370 7221": a tracking number after the Danish for "enough")
@@ -64,7 +66,8 @@ def _patterns(
 ) -> dict[str, re.Pattern[str]]:
     langs = [resources.languages[code] for code in languages if code in resources.languages]
     own = [resources.languages[code] for code in symbol_languages if code in resources.languages]
-    words = sorted({cue_pattern(w) for lang in langs for w in lang.facts.reference_words}, key=len, reverse=True)
+    words = sorted({cue_pattern(w) for lang in langs for w in lang.facts.reference_words} | {_ID_COMPOUND},
+                   key=len, reverse=True)
     symbols: set[str] = {fold_str(s) for lang in own for s in lang.facts.currency_symbols}
     for cur in resources.config.currencies.values():
         symbols.update(fold_str(s) for s in cur.symbols)
@@ -144,9 +147,12 @@ def _spaced_groups(month: str) -> str:
     """Digit groups that go on a reference number after spaces, as printed on a receipt or a parcel label
     ("case 0045 7782 19", "ТТН 20450 8812 9931"): two or more groups, or one of three digits or more, or a last
     one of two digits that ends the clause ("returnummer 7710 2291, men"); not a count ("ordre 88123 14 dager"),
-    a time, a decimal or a date ("ordre 12345 12. mars")."""
+    a time, a decimal or a date ("ordre 12345 12. mars"). A postal item ends in its check digit and country
+    ("RN 4471 0392 5GB")."""
     group = r"[ \u00a0]\d{2,5}(?![\w/-])(?![.,:]\d)(?!\.?\s*(?:" + month + r"))"
-    return r"(?:(?:" + group + r"){2,}|" + group + r"(?:(?<=\d{3})|(?=\s*(?:[.,;:!?)]|\Z))))?"
+    country = r"[ \u00a0]\d[a-z]{2}(?!\w)"  # a postal item's last group: check digit and country ("RN 4471 0392 5GB")
+    return (r"(?:(?:" + group + r"){2,}(?:" + country + ")?|" + group + country + "|" + group
+            + r"(?:(?<=\d{3})|(?=\s*(?:[.,;:!?)]|\Z))))?")
 
 
 def _languages_for(
@@ -178,6 +184,9 @@ _CANDIDATE = re.compile(
     r"(?<![\w#+./:,-])#?[^\W_]+(?:[-/:][^\W_]+)*(?![\w])(?![-/:.,]\w)"
     r"(?P<groups>(?:(?<=\d)[ \u00a0]\d{2,5}(?![\w/-]|[.,:]\d))*)"
 )
+# A code in capitals before digit groups ("is RP 2291 4478", "TK-88 4410"): the letters are part of it
+_PREFIXED = re.compile(r"(?P<letters>[^\W\d_]{1,4})[ \u00a0-]\d{2,5}(?:[ \u00a0]\d{2,5})+(?![\w/-]|[.,:]\d)")
+_PREFIXED_DIGITS = 6
 _PHONE_LAYOUT = re.compile(r"(?:\d{1,3}-)*\d{3}-\d{2}-\d{2}|\d{3}-\d{3}-\d{3}")  # "8-916-204-55-18", "601-234-567"
 _TRACKING_DIGITS = 13  # digit groups this long are a parcel's number; fewer are a phone number ("0330 123 4455")
 
@@ -220,13 +229,18 @@ def _later_references(
             glued = re.search(r"\d[ \u00a0]\Z", before) and not _overlaps((c.start() - 2, c.start()), avoid)
             # a code right after a capitalised name is its model ("the Hama HX-3020 cable"), not a reference
             model = before.endswith(f" {last} ") and last[:1].isupper() and fold_str(last) not in common
-            if (glued or model or _overlaps(span, avoid) or fold_str(last) in names
-                    or not _is_code(token, c.group("groups"))):
+            if glued or model or _overlaps(span, avoid) or fold_str(last) in names:
+                continue
+            prefixed = _PREFIXED.match(text, c.start(), window_end)
+            if (prefixed and prefixed.group("letters").isupper()
+                    and sum(ch.isdigit() for ch in prefixed.group()) >= _PREFIXED_DIGITS):
+                span, token = prefixed.span(), prefixed.group().replace(" ", "").replace("\u00a0", "")
+            elif not _is_code(token, c.group("groups")):
                 continue
             # after a plain word ("the order", "Referansen") a link must say the number is its ("... var 4471/NN/09"),
             # and a bare run of digits may be a phone number
             if numbered or (pats["gap_link"].search(fold_str(before)) and not token.lstrip("#").isdigit()):
-                found.append((c.start(), c.end()))
+                found.append(span)
             break
     return found
 

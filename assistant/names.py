@@ -85,14 +85,16 @@ def _is_contact_block(rest: str) -> bool:
 
 # "-- Kari", "/Kari", "Takk! /Kari", "not ok at all. - becca"; initials ("И. П. Комарова", "Kari N."); on the
 # last sentence's own line ("... igen imorgon. Maja", "ES INACEPTABLE!! Javier", "... 🙄 Maja"); a phone number or
-# an address after a comma on the name's line ("Mikkel Juhl Sørensen, tlf. 28 41 77 90", "Олег, кв. 47, тел. ...")
+# an address after a comma on the name's line ("Mikkel Juhl Sørensen, tlf. 28 41 77 90", "Олег, кв. 47, тел. ..."), or
+# the town under a full name ("J. de Groot, Zwolle")
 _CLOSING_NAME = re.compile(
     r"(?:\n[ \t]*\n[ \t]*|(?:(?:\A|\n)[ \t]*|(?<=[.!?])[ \t]+(?=[-–—/]))(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*"
     r"|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*)|(?P<bare>(?<=\w)[ \t]*\n[ \t]*)"
     r"|(?P<inline>(?<=[.!?\U0001F300-\U0001FAFF\u2600-\u27BF])(?<!\b\w\.)[ \t]+))"
     r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)"
     r"(?:[ \t]+(?P<joiner>&|[^\W\d_]{1,4})[ \t]+[^\W\d_][\w'’-]+)?(?:[ \t]+[^\W\d_][\w'’-]+){0,3}"
-    r"(?:[ \t]+[^\W\d_]\.?)?)(?P<phone>[ \t]*,[ \t]*(?=[^\n]*\d)[^\n]{1,50})?[ \t]*\Z"
+    r"(?:[ \t]+[^\W\d_]\.?)?)(?:(?P<phone>[ \t]*,[ \t]*(?=[^\n]*\d)[^\n]{1,50})"
+    r"|(?P<place>[ \t]*,[ \t]*[^\W\d_][\w'’-]+(?:[ \t]+[^\W\d_][\w'’-]+)?))?[ \t]*\Z"
 )
 
 # Lines under the name that give only a phone number, a customer number or an e-mail address, each with at most a
@@ -140,10 +142,11 @@ def _closing_match(
         return None  # "\n\nPaket und Rechnung": two words of the letter, no couple
     if len(words) < 2 and not m.group("dash") and (fold_str(words[0]) in common or len(words[0]) > 11):
         return None  # "\n\nHjelp", "\n\nAsiakaspalvelu": a word, a team, no first name
-    if (m.group("line") or m.group("bare")) and is_name is not None and len(words) <= 2 and all(
-        w.islower() and fold_str(w) not in common and is_name(w) for w in words
-    ):
-        return m.start("name"), m.end("name")  # "... få vite\ningrid": a first name, only written in lower case
+    if (m.group("line") or m.group("bare")) and is_name is not None and len(words) <= 2 and is_name(words[0]) and all(
+        w.islower() and fold_str(w) not in common and (is_name(w) or (is_word is not None and not is_word(w)))
+        for w in words
+    ):  # "... få vite\ningrid": a first name, only written in lower case; "sanna kivelä": a surname no word
+        return m.start("name"), m.end("name")
     if (m.group("inline") or m.group("bare")) and (
         is_word is None or any(fold_str(w) in common or is_word(w) for w in words)
     ):
@@ -153,8 +156,9 @@ def _closing_match(
         and not any(fold_str(w) in common or is_word(w) for w in words) and m.group("name") not in names
     ):
         return m.start("name"), m.end("name")  # "\n\nstu": a chat signed in lower case after a blank line
-    if m.group("phone") and m.group("inline"):
-        return None  # a phone number after a name only on the name's own line
+    if (m.group("phone") and m.group("inline")) or (m.group("place") and (
+            m.group("inline") or len(words) < 2 or not m.group("place").split(",")[1].strip()[:1].isupper())):
+        return None  # a phone number after a name only on the name's own line; a town only after a full name
     if _mostly_capitals(text) and all(w.isupper() for w in words):  # inline: no word of the language (above)
         if len(words) < 2 and (is_word is None or is_word(words[0])):
             return None  # "... TILBAKE NÅ.\nHJELP": one more shouted word

@@ -198,7 +198,8 @@ def _lead_pattern(resources: AnalysisResources, language: str | None) -> re.Patt
         return None
     leads = set(facts.product_leads)
     words = "|".join(re.escape(w) for w in sorted(leads, key=len, reverse=True))
-    return re.compile(r"(?<!\w)(?i:" + words + r")[ ]+(" + _grammar(resources).name + r")")
+    # a count may stand between ("ordered 2 x Brita Maxtra Pro", "bought 2 Sonos One")
+    return re.compile(r"(?<!\w)(?i:" + words + r")[ ]+(?:\d{1,2}[ ]?[x×]?[ ]+)?(" + _grammar(resources).name + r")")
 
 
 @functools.lru_cache(maxsize=4)

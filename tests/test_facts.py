@@ -342,6 +342,9 @@ PRODUCTS = [
     pytest.param("nn", "Eg ventar på Stihl RMA 235 sidan mars.", ["Stihl RMA 235"], id="nn-model-like-reference-word"),
     pytest.param("uk", "Після оновлення BIOS ноутбук Lenovo IdeaPad 5 не вмикається.", ["Lenovo IdeaPad 5"],
                  id="uk-bios-is-a-part"),
+    # a count between the lead word and the name (a blind batch of 2026-11-27)
+    pytest.param("en", "I ordered 4 x Brita Marella XL jugs last week.", ["Brita Marella XL"],
+                 id="en-count-after-lead"),
 ]
 
 
@@ -554,6 +557,19 @@ ORDERS = [
     # German writes the kind of order as the first part of a compound ("Reparaturauftrag", "Serviceauftrag")
     pytest.param("de", "Das Gerät war schon in der Reparatur (Reparaturauftrag RA-2024/118-02).", ["RA-2024/118-02"],
                  id="de-compound-auftrag"),
+    # a code in capitals before digit groups, after a link word ("is") or a word joined to "ID"; a postal item's
+    # check digit and country; Finnish "tunnus", Norwegian "sporing" (a blind batch of 2026-11-27 missed each)
+    pytest.param("nl", "Het reparatienummer is KW 3108 5526, dat staat op de bon.", ["KW 3108 5526"],
+                 id="nl-letters-then-groups"),
+    pytest.param("nl", "Retour gestuurd met retourcode RZ 41 7730 218 via PostNL.", ["RZ 41 7730 218"],
+                 id="nl-retourcode"),
+    pytest.param("nn", "Eg viste fram billetten (billett-ID QB-51 2207) til sjåføren.", ["QB-51 2207"],
+                 id="nn-word-joined-to-id"),
+    pytest.param("en", "Tracking says Royal Mail ref. KT 5512 0938 4GB is held.", ["KT 5512 0938 4GB"],
+                 id="en-postal-country-group"),
+    pytest.param("fi", "Sain vahvistuksen tunnuksella PER-77310 viime viikolla.", ["PER-77310"], id="fi-tunnuksella"),
+    pytest.param("nb", "Sporingen (70731188402215567) har ikke endret seg.", ["70731188402215567"], id="nb-sporingen"),
+    pytest.param("nb", "Ring meg på 41 22 38 90 i dag.", [], id="nb-phone-is-no-code"),
 ]
 
 
@@ -614,6 +630,7 @@ def test_swedish_colon_dash_and_a_dash_before_the_sign_are_part_of_the_amount():
     ("fi", "Maksoin pikatoimituksesta 9,90e, eikä paketti tullut.", ["9,90e"]),
     ("fi", "Ostin sen 699 eurolla; hinta nousi 20 eurosta 35 euroon.", ["699 eurolla", "20 eurosta", "35 euroon"]),
     ("fr", "J'habite au 5e étage et la livraison m'a coûté 12 €.", ["12 €"]),  # "e" is a euro sign in Finnish only
+    ("en", "I paid CAD 249.99 and AUD 80 for shipping.", ["CAD 249.99", "AUD 80"]),
 ])
 def test_a_currency_word_written_against_the_number_is_part_of_the_amount(lang, text, expected):
     assert [f.value for f in extract_facts(text, lang) if f.kind == "amount"] == expected
@@ -793,6 +810,14 @@ NAMES = [
     pytest.param("nl", "Dit is niet in orde.\n\nJan de Wit", ["Jan de Wit"], id="nl-particle-after-blank-line"),
     pytest.param("es", "Espero su respuesta.\nFdo.: Lucía Gómez Herrera", ["Lucía Gómez Herrera"], id="es-fdo"),
     pytest.param("de", "Das geht so nicht.\n\nPaket und Rechnung", [], id="de-two-nouns-no-couple"),
+    # an Arabic particle, the town after a comma under an initial and a surname, a lower-case first name Hunspell
+    # knows only capitalised before a surname it does not know (a blind batch of 2026-11-27 missed each)
+    pytest.param("nl", "Ik schaamde me dood.\n\nSamira el Idrissi", ["Samira el Idrissi"], id="nl-particle-el"),
+    pytest.param("nl", "Kom morgen of betaal een andere monteur.\nP. van Dijk, Deventer", ["P. van Dijk"],
+                 id="nl-town-after-comma"),
+    pytest.param("nb", "Jeg vil ha pengene tilbake.\nBergen, Norge", [], id="nb-town-is-no-name"),
+    pytest.param("fi", "Palauttakaa maksu heti.\nasiakasnumero 55120\npekka räsänen", ["pekka räsänen"],
+                 id="fi-lower-case-first-and-surname"),
 ]
 
 
