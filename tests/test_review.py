@@ -274,6 +274,14 @@ CONTACT_IN_OTHER_WORDS = [
     pytest.param("ru", "На вашу почту придёт письмо с номером отслеживания.", id="ru-na-pochtu-pridyot"),
     pytest.param("ru", "В течение дня с вами свяжется наш мастер.", id="ru-s-vami-svyazhetsya"),
     pytest.param("uk", "Сьогодні ввечері з вами зв'яжеться наш кур'єр, щоб узгодити час.", id="uk-z-vamy-zviazhetsia"),
+    # a third blind batch of 2026-11-27 (now dev) missed these: a letter to the formal "Dem", a colleague who will
+    # write, the synthetic future of a repeated call, a message announced in the passive
+    pytest.param("nb", "Jeg sender Dem et brev så snart klagenemnda har behandlet saken.", id="nb-brev-til-Dem"),
+    pytest.param("es", "Nuestro compañero Pablo, del taller, le llamará el lunes para cerrar la cita.",
+                 id="es-le-llamara"),
+    pytest.param("uk", "Поки ремонт не завершать, я телефонуватиму вам щопонеділка.", id="uk-telefonuvatymu"),
+    pytest.param("uk", "Про рішення комісії вам буде надіслано лист на електронну пошту.", id="uk-bude-nadislano"),
+    pytest.param("ru", "Пока идёт проверка, я буду писать вам каждую пятницу.", id="ru-budu-pisat"),
 ]
 
 
@@ -316,6 +324,12 @@ NOT_A_FOLLOW_UP = [
     ("fr", "Le transporteur vous enverra un SMS automatique la veille de la livraison.", False),
     # an offer the customer must take up first commits no one (a blind batch of 2026-11-27)
     ("de", "Wenn Sie möchten, kann unser Techniker Sie vorher auch anrufen.", False),
+    # the same offer with the verb after the fronted condition, and a question asking the customer to tell us
+    # (a third blind batch of 2026-11-27)
+    ("nn", "Viss du vil, kan vi ringje deg i kveld og gå gjennom oppsettet saman.", False),
+    ("nb", "Om du ønsker det, kan vi ringe deg og forklare fakturaen.", False),
+    ("nl", "Laat u even weten op welke dag u de fiets komt ophalen?", False),
+    ("nl", "Ik laat u vrijdag weten wanneer de fiets klaar is.", True),
 ]
 
 
@@ -355,6 +369,13 @@ NOT_A_PREVENTION = [
     ("de", "Ihre Leitung ist jetzt in der Fernüberwachung, damit Störungen künftig sofort auffallen.", True),
     ("ru", "Впредь подобных ошибок не будет.", False),
     ("uk", "Надалі таких затримок не буде.", False),
+    # a third blind batch of 2026-11-27: a talk with the staff member in other words; only looking into whether
+    # something could change, or making every effort, is no measure
+    ("nb", "Lederen hans har hatt en samtale med ham om hvordan eldre passasjerer skal møtes.", True),
+    ("fr", "La responsable a eu un entretien avec le vendeur sur la manière d'accueillir les clients.", True),
+    ("nl", "We gaan bekijken of we de retourregels in de toekomst duidelijker kunnen uitleggen.", False),
+    ("uk", "Ми докладемо всіх зусиль, щоб такі помилки не повторювалися.", False),
+    ("ru", "Мы приложим все усилия, чтобы подобное не повторилось.", False),
 ]
 
 
