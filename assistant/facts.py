@@ -137,8 +137,10 @@ def _patterns(
                             + r"|(?m:^)[ \t]*(?:" + ("|".join(fields) or r"(?!x)x") + r")[ \t]*"),
         "particle": re.compile("|".join(re.escape(w) for w in particles) or r"(?!x)x"),
         "joiner": re.compile("|".join(re.escape(w) for w in own_joiners) or r"(?!x)x"),
+        # a sign-off starts a line, or follows a sentence's end, a tag or an emoji ("... 😬 groetjes fleur")
         "sign_off": re.compile(
-            r"(?:^|(?<=[\n.!?>]))\s*(?:" + ("|".join(signs) or r"(?!x)x") + r")[ \t]*[,.:!—–/-]?(?:[ \t]*\n){0,2}[ \t]*"
+            r"(?:^|(?<=[\n.!?>\U0001F300-\U0001FAFF\u2600-\u27BF]))\s*(?:" + ("|".join(signs) or r"(?!x)x")
+            + r")[ \t]*[,.:!—–/-]?(?:[ \t]*\n){0,2}[ \t]*"
         ),
     }
 

@@ -147,7 +147,11 @@ def _closing_match(
         for w in words
     ):  # "... få vite\ningrid": a first name, only written in lower case; "sanna kivelä": a surname no word
         return m.start("name"), m.end("name")
-    if (m.group("inline") or m.group("bare")) and (
+    # "... innen fredag. Tone Kvamsdal", "... Geschillencommissie. W. Janssens": a first name may be a word too
+    # ("tone", "tom"), but a surname the dictionary does not know, after one or two capitalised words, signs
+    surname = (len(words) >= 2 and is_word is not None and words[-1][1:].islower() and not is_word(words[-1])
+               and not any(fold_str(w) in common for w in words))
+    if (m.group("inline") or m.group("bare")) and not surname and (
         is_word is None or any(fold_str(w) in common or is_word(w) for w in words)
     ):
         return None  # "... at once. Thank You", "... Katastrophe": more of the letter, not a name after it
@@ -157,7 +161,8 @@ def _closing_match(
     ):
         return m.start("name"), m.end("name")  # "\n\nstu": a chat signed in lower case after a blank line
     if (m.group("phone") and m.group("inline")) or (m.group("place") and (
-            m.group("inline") or len(words) < 2 or not m.group("place").split(",")[1].strip()[:1].isupper())):
+            (m.group("inline") and not surname) or len(words) < 2
+            or not m.group("place").split(",")[1].strip()[:1].isupper())):
         return None  # a phone number after a name only on the name's own line; a town only after a full name
     if _mostly_capitals(text) and all(w.isupper() for w in words):  # inline: no word of the language (above)
         if len(words) < 2 and (is_word is None or is_word(words[0])):

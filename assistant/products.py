@@ -61,6 +61,7 @@ _WORD = r"[A-ZÀ-Þ][\w'’]*\w(?:-[A-Z\d][\w'’]*)*"  # "Vitamix", "Wi-Fi", "X
 # A name before a spaced compound tail, as Finnish writes a brand and model with a common noun ("Moccamaster KBG
 # Select -kahvinkeitin"): the space before the hyphen marks all before it as one name.
 _COMPOUND_TAIL = re.compile(r"-([^\W\d_A-ZÀ-ÞА-ЯЁ][^\W\d_]{2,})")
+_NOUN_TAIL = re.compile(r"-([A-ZÀ-Þ][^\W\d_A-ZÀ-Þ]{3,})(?![\w-])")  # "Bosch-Akkuschrauber" where nouns are capitalised
 # A name in quotes after the noun it names ("sofaen «Moss 3-seter»", "ліжко «Мрія-3»", "Ecksofa „Kiel U-Form“"):
 # capitalised, and shaped like a model (a digit or a hyphen), or two capitalised words.
 _QUOTED = re.compile(r"(?<=\w[ ])[«\"“„”]([A-ZÀ-ÞА-ЯЁІЇЄ][^«»\"“”„\n]{0,38}[^\s«»\"“”„])[»\"”“]")
@@ -213,10 +214,12 @@ def _stop_words(resources: AnalysisResources) -> tuple[frozenset[str], frozenset
 
 
 def _clean(text: str, span: tuple[int, int], resources: AnalysisResources,
-           endings: tuple[str, ...], ordinary: frozenset[str] = frozenset()) -> tuple[int, int] | None:
+           endings: tuple[str, ...], ordinary: frozenset[str] = frozenset(),
+           nouns_capitalised: bool = False) -> tuple[int, int] | None:
     """``span`` without a leading lead word ("My AirPods Pro") or ordinary word ("Since iOS 17"), with a compound
-    tail ("Miele-vaatwasser") unless inflected, or None when what is left names no product: a lone code after
-    ordinary words is an error code or the like ("Error Code E40")."""
+    tail ("Miele-vaatwasser", and "Bosch-Akkuschrauber" where every noun is capitalised) unless inflected, or None
+    when what is left names no product: a lone code after ordinary words is an error code or the like ("Error Code
+    E40")."""
     names, words = _stop_words(resources)
     start, end = span
     brands = _brand_pattern(resources)
@@ -237,7 +240,7 @@ def _clean(text: str, span: tuple[int, int], resources: AnalysisResources,
     before = re.search(r"(\S+)[ ]+\Z", text[max(0, start - 40) : start])
     if before and " " not in value and fold_str(before.group(1)) in names:
         return None  # "ошибка E4", "error E23": the code alone, after the word
-    tail = _COMPOUND_TAIL.match(text, end)
+    tail = _COMPOUND_TAIL.match(text, end) or (_NOUN_TAIL.match(text, end) if nouns_capitalised else None)
     if tail and not text[end - 1].isdigit() and not tail.group(1).casefold().endswith(endings):
         end = tail.end()
     return start, end
@@ -290,7 +293,7 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     nouns = _product_nouns(resources, language)
     found = []
     for span in spans:
-        cleaned = _clean(text, span, resources, endings, own)
+        cleaned = _clean(text, span, resources, endings, own, bool(lang and lang.facts.nouns_capitalised))
         if cleaned:
             start, end = _before_noun(text, cleaned[0], _extend(text, cleaned[1], grammar), nouns)
             if not letters:

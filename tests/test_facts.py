@@ -345,6 +345,12 @@ PRODUCTS = [
     # a count between the lead word and the name (a blind batch of 2026-11-27)
     pytest.param("en", "I ordered 4 x Brita Marella XL jugs last week.", ["Brita Marella XL"],
                  id="en-count-after-lead"),
+    # a capitalised noun joined by a hyphen where every noun is capitalised; a parcel locker is no product (a
+    # product-weighted blind batch of 2026-11-27)
+    pytest.param("de", "Die Makita-Kreissäge, die ich bestellt habe, startet nicht.", ["Makita-Kreissäge"],
+                 id="de-capitalised-compound-tail"),
+    pytest.param("en", "The Bosch-Service engineer never came.", ["Bosch"], id="en-no-capitalised-tail"),
+    pytest.param("pl", "Paczka leży w Paczkomacie InPost od wtorku.", [], id="pl-parcel-locker"),
 ]
 
 
@@ -818,6 +824,12 @@ NAMES = [
     pytest.param("nb", "Jeg vil ha pengene tilbake.\nBergen, Norge", [], id="nb-town-is-no-name"),
     pytest.param("fi", "Palauttakaa maksu heti.\nasiakasnumero 55120\npekka räsänen", ["pekka räsänen"],
                  id="fi-lower-case-first-and-surname"),
+    # after the last sentence on its line: a first name that is also a word, then a surname the dictionary does not
+    # know; a sign-off after an emoji (a product-weighted blind batch of 2026-11-27)
+    pytest.param("nb", "Jeg vil ha svar innen fredag. Tone Kvalvik", ["Tone Kvalvik"], id="nb-first-name-a-word"),
+    pytest.param("en", "Not impressed at all. Tom Pemberton, Bristol", ["Tom Pemberton"], id="en-inline-name-town"),
+    pytest.param("en", "I want my money back. Thank You", [], id="en-thank-you-no-name"),
+    pytest.param("nl", "de baby komt over 3 weken 😬 groetjes ilse", ["ilse"], id="nl-sign-off-after-emoji"),
 ]
 
 
