@@ -330,6 +330,8 @@ NOT_A_FOLLOW_UP = [
     ("nb", "Om du ønsker det, kan vi ringe deg og forklare fakturaen.", False),
     ("nl", "Laat u even weten op welke dag u de fiets komt ophalen?", False),
     ("nl", "Ik laat u vrijdag weten wanneer de fiets klaar is.", True),
+    # a request to the customer, with the payment's timeframe after it, is no contact from us (a held-out batch)
+    ("de", "Bitte senden Sie mir die Quittungen per E-Mail; die Erstattung folgt binnen zehn Tagen.", False),
 ]
 
 
@@ -376,6 +378,9 @@ NOT_A_PREVENTION = [
     ("nl", "We gaan bekijken of we de retourregels in de toekomst duidelijker kunnen uitleggen.", False),
     ("uk", "Ми докладемо всіх зусиль, щоб такі помилки не повторювалися.", False),
     ("ru", "Мы приложим все усилия, чтобы подобное не повторилось.", False),
+    # a setting made so that it does not happen again; making every effort is none (a held-out batch)
+    ("pl", "Zapisaliśmy na Pani koncie zgodę na płatności za granicą, żeby karta nie była więcej blokowana.", True),
+    ("pl", "Zrobimy wszystko, aby taka sytuacja nie powtórzyła się więcej.", False),
 ]
 
 
