@@ -188,7 +188,7 @@ _CANDIDATE = re.compile(
 )
 # A code in capitals before digit groups ("is RP 2291 4478", "TK-88 4410"): the letters are part of it
 _PREFIXED = re.compile(r"(?P<letters>[^\W\d_]{1,4})[ \u00a0-]\d{2,5}(?:[ \u00a0]\d{2,5})+(?![\w/-]|[.,:]\d)")
-_PREFIXED_DIGITS = 6
+_PREFIXED_DIGITS = 6  # fewer digits after the letters may be a size or a count ("EU 42 43")
 _PHONE_LAYOUT = re.compile(r"(?:\d{1,3}-)*\d{3}-\d{2}-\d{2}|\d{3}-\d{3}-\d{3}")  # "8-916-204-55-18", "601-234-567"
 _TRACKING_DIGITS = 13  # digit groups this long are a parcel's number; fewer are a phone number ("0330 123 4455")
 

@@ -117,10 +117,12 @@ def closing_name(
     word is a name after the dash, or when it is no ordinary word ("\n\nKari", not "\n\nHjelp"); a sign-off
     ("Best Regards") and a brand, shop or carrier (``names``: "\n\nSupport") are no name. After the last
     sentence on its own line ("... igen imorgon. Maja") a name needs the language's dictionary (``is_word``) to
-    know none of its words in lower case: "... nicht angekommen! Katastrophe" is one more sentence. A couple signs
-    with "&" or its language's "and" (``name_joiners``) between two first names ("\n\nMark & Dee Holloway"). A
-    chat signed in lower case on a line of its own ("... til forbrukerrådet\nstian") is signed with a name when
-    the dictionary knows each word only as a name (``is_name``)."""
+    know none of its words in lower case ("... nicht angekommen! Katastrophe" is one more sentence), or to know
+    only its first words and not its surname ("... innen fredag. Tone Kvamsdal"). A couple signs with "&" or its
+    language's "and" (``name_joiners``) between two first names ("\n\nMark & Dee Holloway"); a full name may
+    have its town after a comma ("J. de Groot, Zwolle"). A chat signed in lower case on a line of its own ("... til
+    forbrukerrådet\nstian", "sanna kivelä") is signed with a name when the dictionary knows its first word only as
+    a name (``is_name``) and each other word only as a name or not at all."""
     # the tail of contact lines first, then the whole text: a name's own line may hold its phone number
     for letter in dict.fromkeys((_CONTACT_TAIL.sub("", text.rstrip()), text.rstrip())):
         m = _CLOSING_NAME.search(letter)
@@ -148,7 +150,7 @@ def _closing_match(
     ):  # "... få vite\ningrid": a first name, only written in lower case; "sanna kivelä": a surname no word
         return m.start("name"), m.end("name")
     # "... innen fredag. Tone Kvamsdal", "... Geschillencommissie. W. Janssens": a first name may be a word too
-    # ("tone", "tom"), but a surname the dictionary does not know, after one or two capitalised words, signs
+    # ("tone", "tom"), but a surname the dictionary does not know, after capitalised words or initials, signs
     surname = (len(words) >= 2 and is_word is not None and words[-1][1:].islower() and not is_word(words[-1])
                and not any(fold_str(w) in common for w in words))
     if (m.group("inline") or m.group("bare")) and not surname and (
