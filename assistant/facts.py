@@ -236,7 +236,7 @@ def _later_references(
             prefixed = _PREFIXED.match(text, c.start(), window_end)
             if (prefixed and prefixed.group("letters").isupper()
                     and sum(ch.isdigit() for ch in prefixed.group()) >= _PREFIXED_DIGITS):
-                span, token = prefixed.span(), prefixed.group().replace(" ", "").replace("\u00a0", "")
+                span, token = prefixed.span(), prefixed.group()
             elif not _is_code(token, c.group("groups")):
                 continue
             # after a plain word ("the order", "Referansen") a link must say the number is its ("... var 4471/NN/09"),

@@ -94,7 +94,7 @@ _CLOSING_NAME = re.compile(
     r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)"
     r"(?:[ \t]+(?P<joiner>&|[^\W\d_]{1,4})[ \t]+[^\W\d_][\w'’-]+)?(?:[ \t]+[^\W\d_][\w'’-]+){0,3}"
     r"(?:[ \t]+[^\W\d_]\.?)?)(?:(?P<phone>[ \t]*,[ \t]*(?=[^\n]*\d)[^\n]{1,50})"
-    r"|(?P<place>[ \t]*,[ \t]*[^\W\d_][\w'’-]+(?:[ \t]+[^\W\d_][\w'’-]+)?))?[ \t]*\Z"
+    r"|(?P<place>[ \t]*,[ \t]*(?P<town>[^\W\d_][\w'’-]+(?:[ \t]+[^\W\d_][\w'’-]+)?)))?[ \t]*\Z"
 )
 
 # Lines under the name that give only a phone number, a customer number or an e-mail address, each with at most a
@@ -164,7 +164,7 @@ def _closing_match(
         return m.start("name"), m.end("name")  # "\n\nstu": a chat signed in lower case after a blank line
     if (m.group("phone") and m.group("inline")) or (m.group("place") and (
             (m.group("inline") and not surname) or len(words) < 2
-            or not m.group("place").split(",")[1].strip()[:1].isupper())):
+            or not m.group("town")[:1].isupper())):
         return None  # a phone number after a name only on the name's own line; a town only after a full name
     if _mostly_capitals(text) and all(w.isupper() for w in words):  # inline: no word of the language (above)
         if len(words) < 2 and (is_word is None or is_word(words[0])):
