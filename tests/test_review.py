@@ -842,7 +842,9 @@ def test_the_classifier_needs_an_anchor_and_no_unless_pattern(tmp_path, sentence
     card = _pattern_reviewer(tmp_path, "en", {"follow_up": 1e-9}, default=1.0).review(sentence)
     assert card.criterion("follow_up").passed is shows
 
-@pytest.mark.parametrize(("lang", "criterion", "sentence", "shows"), [
+# Patterns alone, on stand-in vectors: with the classifier asked to fire on anything (threshold 1e-9), a sentence shows
+# the criterion only with an anchor and no unless pattern; with every classifier off (threshold 1.0), only the cues.
+ANCHORS_AND_UNLESS = [
     # contact words in the forms a blind reply batch used: inverted word order, a call, a decision sent, a ring
     pytest.param("da", "follow_up", "Når jeg har set optagelsen, vender jeg tilbage til dig.", True, id="da-inverted"),
     pytest.param("ru", "follow_up", "В пятницу я наберу вас и всё расскажу.", True, id="ru-call"),
@@ -855,9 +857,40 @@ def test_the_classifier_needs_an_anchor_and_no_unless_pattern(tmp_path, sentence
     pytest.param("de", "prevent_recurrence", "Solche Verzögerungen lassen sich leider nicht immer vermeiden.", False,
                  id="de-unavoidable"),
     pytest.param("en", "prevent_recurrence", "We now check every parcel to avoid this.", True, id="en-measure"),
-])
-def test_anchor_and_unless_words_in_several_languages(tmp_path, lang, criterion, sentence, shows):
-    card = _pattern_reviewer(tmp_path, lang, {criterion: 1e-9}, default=1.0).review(sentence)
+    # a twelfth blind reply batch (2026-11-27): an offer the customer must take up, the feedback passed on, standing
+    # practice told in defence, money credited back ("wieder"), and a setting switched on that works by itself
+    pytest.param("nl", "follow_up", "Als u wilt, kunnen we u telefonisch op de hoogte houden.", False, id="nl-offer"),
+    pytest.param("en", "follow_up", "If you'd like, we can give you a call next week.", False, id="en-offer"),
+    pytest.param("nn", "follow_up", "Eg skal sende tilbakemeldinga di vidare.", False, id="nn-passed-on"),
+    pytest.param("en", "follow_up", "I'll keep an eye on it and drop you a line tomorrow.", True, id="en-drop-a-line"),
+    pytest.param("fr", "prevent_recurrence", "Nos vendeurs sont tous formés à l'accueil des clients.", False,
+                 id="fr-standing-practice"),
+    pytest.param("en", "prevent_recurrence", "Our drivers are trained to hand parcels over at the door.", False,
+                 id="en-standing-practice"),
+    pytest.param("de", "prevent_recurrence", "Der Betrag wird Ihrem Konto bis Freitag wieder gutgeschrieben.", False,
+                 id="de-credited-back"),
+    pytest.param("nb", "prevent_recurrence", "Vi har slått på en funksjon som automatisk sender SMS ved avlysning.",
+                 True, id="nb-switched-on"),
+]
+CUES_ALONE = [
+    # cues alone (every classifier off), in the forms a twelfth blind reply batch used
+    pytest.param("da", "follow_up", "Den 4. december kigger jeg aflæsningen igennem og giver dig besked.", True,
+                 id="da-after-an-action"),
+    pytest.param("uk", "follow_up", "Рішення ми надішлемо вам електронною поштою протягом 14 днів.", True,
+                 id="uk-decision-by-mail"),
+    pytest.param("uk", "follow_up", "Перевізник надішле вам автоматичне SMS.", False, id="uk-carrier-sms"),
+    pytest.param("ru", "follow_up", "После ремонта мастер участка сам наберёт вас.", True, id="ru-rings"),
+    pytest.param("ru", "prevent_recurrence", "Стояк включён в план ремонта, чтобы прорывы на нём не повторялись.", True,
+                 id="ru-so-that-not-again"),
+]
+
+
+@pytest.mark.parametrize(("threshold", "lang", "criterion", "sentence", "shows"),
+                         [(1e-9, *case.values) for case in ANCHORS_AND_UNLESS]
+                         + [(1.0, *case.values) for case in CUES_ALONE],
+                         ids=[case.id for case in ANCHORS_AND_UNLESS + CUES_ALONE])
+def test_anchor_unless_and_cue_patterns_in_several_languages(tmp_path, threshold, lang, criterion, sentence, shows):
+    card = _pattern_reviewer(tmp_path, lang, {criterion: threshold}, default=1.0).review(sentence)
     assert card.criterion(criterion).passed is shows
 
 
