@@ -127,7 +127,7 @@ def _patterns(
         "time_before": re.compile(r"(?:" + ("|".join(times) or r"(?!x)x") + r")\s*\Z"),
         "date_lead": re.compile(r"(?<!\w)(?:" + ("|".join(leads) or r"(?!x)x") + r")\s*\Z"),
         "date_month": re.compile(
-            r"(?<![\w.])(?:\d{1,2}" + _ORDINAL + r"\s*(?:(?:of|de)\s+)?" + month + r"(?:\s+(?:de\s+)?\d{4})?"
+            r"(?<![\w.])(?:\d{1,2}" + _ORDINAL + r"\s*(?:(?:of|de)\s+)?" + month + r"(?:\.?\s+(?:de\s+)?\d{4})?"
             r"|" + month + r"\s+\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:\.\s+(?:" + ("|".join(days) or r"(?!x)x") + r")"
             r"|,?\s+\d{4})?)"
         ),
@@ -135,6 +135,8 @@ def _patterns(
         "footer": re.compile(r"(?m)^[ \t]*(?:" + ("|".join(footers) or r"(?!x)x") + r")[^\n]{0,40}$"),
         "intro": re.compile("(?:" + ("|".join(intros) or r"(?!x)x") + r")[ \t]*:?[ \t]*"
                             + r"|(?m:^)[ \t]*(?:" + ("|".join(fields) or r"(?!x)x") + r")[ \t]*"),
+        "title": re.compile(r"(?:(?:" + ("|".join(re.escape(w) for w in sorted(resources.config.name_titles, key=len,
+                            reverse=True)) or r"(?!x)x") + r")[ \t]+)+"),
         "particle": re.compile("|".join(re.escape(w) for w in particles) or r"(?!x)x"),
         "joiner": re.compile("|".join(re.escape(w) for w in own_joiners) or r"(?!x)x"),
         # a sign-off starts a line, or follows a sentence's end, a tag or an emoji ("... 😬 groetjes fleur")
@@ -333,6 +335,8 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
     lang = resources.languages.get(language or "")
     for m in pats["sign_off"].finditer(folded.text):
         at = folded.position(m.end())
+        if title := pats["title"].match(text, at):  # "Z poważaniem\nmgr inż. Tadeusz Malina"
+            at = title.end()
         span = (name_after(text, at, pats["particle"]) or lower_case_name(text, at, own_words, pats["particle"])
                 or name_below(text, at, pats["particle"]))
         if span and pats["sign_off"].match(fold_str(text[span[0] :])):

@@ -20,7 +20,9 @@ from .textmatch import fold_str
 # WF-1000XM5", "MacBook Air"); a capitalised name right after a word such as "a", "my", "en", "min"
 # (``product_leads``: "a Vitamix", "min Stokke Tripp Trapp"); a Latin-script name amid Cyrillic ("чайник
 # Redmond"); a listed brand before a model code in lower case ("iphone 13", "Sony wh-1000xm4"); a model-shaped
-# name in quotes ("«Moss 3-seter»"); a Cyrillic name with a model code ("холодильник Атлант ХМ-4625-101"). Model
+# name in quotes ("«Moss 3-seter»"); a Cyrillic name with a model code ("холодильник Атлант ХМ-4625-101"), or a
+# Cyrillic brand before a Latin model ("Зоряна QL-55U8"); a word no dictionary knows with two model words or more
+# ("Lumio Note 12 Pro+"); a brand in capitals before a model code in a letter not shouted ("NORDGLØD PX-1500/T"). Model
 # words (``model_words``) and codes after any of these go with it ("EQ.6 plus s300", "Dyson V8 absolute"); a
 # generic noun that a capitalising language writes after the name (``product_nouns``: "Neff N 70 Backofen") ends
 # it. Carriers, shops, payment services, software versions and error codes (``non_products``) are left out.
@@ -29,9 +31,9 @@ _NUMBER_ONLY = re.compile(r"\d+(?:[.,]\d+)?")
 _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
 # A model code, with dotted parts ("ECAM22.110.B", or after a space "ECAM 370.95.T": numbers and dots that end in
 # letters, unlike a date or an amount), a variant after a slash ("EP5447/90", "25CS/1-5") or a "+" ("S23+")
-_VARIANT = r"(?:/[A-Z\d]{1,3}(?:-[A-Z\d]{1,3})?)?\+?"
+_VARIANT = r"(?:/(?:[A-Z\d]{1,3}|[a-z]{1,3}(?![\w-]))(?:-[A-Z\d]{1,3})?)?\+?"
 _MODEL = (
-    r"(?:\d+(?:\.\d+)+\.[A-Za-z]+(?![\w.])|"
+    r"(?:\d+(?:\.\d+)+\.[A-Za-z]+(?![\w.])|\d{1,5}/[A-Z]{1,3}(?![\w/-])|"
     r"[A-Za-z]*-?\d+[A-Za-z][\w-]*" + _VARIANT + r"|[A-Za-z]+-?\d[\w-]*(?:\.[A-Za-z\d]+)*" + _VARIANT
     + r"|[A-Z][a-z]+[A-Z]\w*"
     r"|i[A-Z]\w*)"
@@ -39,10 +41,10 @@ _MODEL = (
 # Cyrillic capitals after a brand ("Яндекс Станция Макс") and model codes with Cyrillic letters ("ХМ-4625-101",
 # "ХМ 4421-009-ND": letters, then digits joined by hyphens)
 _CYRILLIC_WORD = r"[А-ЯЁІЇЄ][а-яёіїєґ'’]+(?![\w-])"
-_CYRILLIC_CODE = r"[А-ЯЁІЇЄ]{1,4}(?:-?\d[\w]*|[ ]\d+(?=-))(?:-[\w]+)*(?![\w-])"
+_CYRILLIC_CODE = r"[А-ЯЁІЇЄ]{1,4}(?:-?\d[\w]*|[ ]\d+(?=-))(?:-[\w]+)*(?:/\w{1,3})?(?![\w/-])"
 _BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
 # "6" in "Serie 6", "11.60" in "Flex 11.60"; not "1 299" or "12.05.2024" (a date found first ends the name anyway)
-_SHORT_NUMBER = r"\d{1,5}(?:\.\d{1,2})?(?![\w.,:/-]?\d)"
+_SHORT_NUMBER = r"\d{1,5}(?:\.\d{1,2})?(?![\w.,:/-]?\d)\+?"
 _FOLLOWERS = r"{0,5}"  # words after a brand: "Bang & Olufsen Beosound A1 2nd Gen", "Cecotec Cecofry Full InoxBlack Pro"
 _FOLLOWER = (  # a model code ("EQ.6" before "EQ"), a capitalised word ("X-Force"), a short number, a letter before one;
     # a number joined to a word ("3000-serie", "Pavilion 15-eg"), a capital before a capitalised part ("Z Fold6")
@@ -55,6 +57,8 @@ _BRAND_MODEL = re.compile(
     r"(?<![\w-])(" + _BRAND + r"(?:[ ](?:" + _BRAND + r"|[A-Z])){0,2}[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
     r"|(?<![\w-])((?:[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)(?:[ ](?:[A-Z]\w+|\d+\b)){1,2})"
 )
+# a brand in capitals with a model code after it, in a letter that is not shouted ("NORDGLØD PX-1500/T")
+_CAPS_BRAND_MODEL = re.compile(r"(?<![\w-])([A-ZÀ-ÞА-ЯЁІЇЄ]{3,12})[ ]" + _MODEL + r"(?![\w+])")
 _CYRILLIC_MODEL = re.compile(r"(?<=[а-яёіїєґ,][ ])(" + _CYRILLIC_WORD + r"[ ]" + _CYRILLIC_CODE + ")")
 # A name: a capitalised, camel-case or model-code word, then up to five more such words or short numbers.
 _WORD = r"[A-ZÀ-Þ][\w'’]*\w(?:-[A-Z\d][\w'’]*)*"  # "Vitamix", "Wi-Fi", "X-Force"
@@ -87,6 +91,8 @@ class _Grammar:
             r"(?<![\w@./-])(?:(?:[a-z][a-z'’-]+[ ])?(?:[A-Z][\w'’-]*[\w]|[a-z]+[A-Z]\w*)(?:[ ]" + self.follower
             + r"){0,4}|[a-z][a-z'’-]+(?:[ ][a-z][a-z'’-]*){0,3}[ ](?=[a-z\d-]*\d)[a-z\d][\w+-]*)(?![\w@])"
         )
+        # a capitalised word and two to five model words after it, to be checked (see _unknown_brands)
+        self.unknown_brand = re.compile(r"(?<![\w-])(" + _WORD + r")((?:[ ]" + self.follower + r"){2,5})(?![\w+])")
         self.spaced_compound = re.compile(
             r"(?<![\w-])(" + _WORD + r"(?:[ ]" + self.follower + r")" + _FOLLOWERS + r")(?=[ ]-[^\W\d_A-ZÀ-ÞА-ЯЁ]{3,})"
         )
@@ -249,6 +255,36 @@ def _clean(text: str, span: tuple[int, int], resources: AnalysisResources,
 _SENTENCE_START = re.compile(r"(?:\A|[.!?…:\n])[\s«\"“(]*\Z")  # nothing but a sentence start before
 
 
+# a capitalised Cyrillic word right before a Latin model, not at a sentence start: its brand ("Зоряна QL-55U8")
+_CYRILLIC_BRAND = re.compile(r"(?<![\w-])[А-ЯЁІЇЄ][а-яёіїєґ'’]+[ ]\Z")
+
+
+def _with_cyrillic_brand(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` (a Latin name amid Cyrillic) widened to the Cyrillic brand written before it, where a capital marks a
+    name (Russian and Ukrainian capitalise no common noun mid-sentence): "телевізор Зоряна QL-55U8"."""
+    m = _CYRILLIC_BRAND.search(text, max(0, span[0] - 40), span[0])
+    if m is None or _SENTENCE_START.search(text, 0, m.start()):
+        return span
+    return m.start(), span[1]
+
+
+def _unknown_brands(text: str, grammar: _Grammar, is_word: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """A brand no list knows and its model: a capitalised word the dictionary does not know, then two to five model
+    words of which one has a digit and at most one is a bare number ("Lumio Note 12 Pro+", "Wirax WX 7140+"). A word
+    the dictionary knows, as a word or as a name ("Terminal 2 B", "Calle Mayor 12", "Norwegian DY 1234"), is no
+    brand, and several bare numbers are a phone number or an address ("Eikeland 934 12 877")."""
+    found, pos = [], 0
+    while (m := grammar.unknown_brand.search(text, pos)) is not None:
+        words = m.group(2).split()
+        numbers = sum(bool(_NUMBER_ONLY.fullmatch(w.rstrip("+"))) for w in words)
+        if numbers <= 1 and any(c.isdigit() for c in m.group(2)) and not is_word(m.group(1).split("-")[0]):
+            found.append(m.span())
+            pos = m.end()
+        else:  # "De Veloring E-Lane 7+": the brand may be the next word
+            pos = m.end(1)
+    return found
+
+
 def _is_shouted(word: str) -> bool:
     """A word in capitals that is no brand abbreviation ("a HUGE mistake", not "an LG")."""
     return word.isupper() and len(word) > 4
@@ -274,19 +310,25 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
         spans.append(m.span(1 if m.group(1) else 2))
     grammar = _grammar(resources)
     spans.extend(m.span(1) for m in grammar.spaced_compound.finditer(text))
-    lower = _lower_brand_pattern(resources)
     common = ordinary_words(resources)
+    lang_words = word_check(language, bool(lang and lang.facts.nouns_capitalised))
+    names = name_check(language)
+    if letters and lang_words is not None and names is not None:
+        spans.extend(_unknown_brands(text, grammar, lambda w: lang_words(w) or names(w)))
+        # an ordinary word in capitals is emphasis ("NOT X200"), not a brand; compounds ("NORDGLØD") pass a dictionary
+        spans.extend(m.span() for m in _CAPS_BRAND_MODEL.finditer(text) if fold_str(m.group(1)) not in common)
+    lower = _lower_brand_pattern(resources)
     own = _words_of(resources, language)
     if lower is not None:  # "iphone og 2 ladere": the words between brand and model are no ordinary words
         spans.extend(m.span() for m in lower.finditer(text) if _is_lower_model(text, m, own, grammar))
-    lang_words = word_check(language, bool(lang and lang.facts.nouns_capitalised))
     spans.extend(_lower_names(text, resources, own, lang_words))
     quoted = [m.span(1) for m in _QUOTED.finditer(text)
               if _QUOTED_SHAPE.match(m.group(1)) and fold_str(m.group(1).split()[0].split("-")[0]) not in common]
     # not "Закон РФ 2300-1": an ordinary word with a number is no name
     spans.extend(m.span(1) for m in _CYRILLIC_MODEL.finditer(text) if fold_str(m.group(1).split()[0]) not in own)
     if sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters) / 2:  # Latin names amid Cyrillic, first:
-        latin = [m.span() for m in grammar.latin.finditer(text) if not _SENTENCE_START.search(text, 0, m.start())]
+        latin = [_with_cyrillic_brand(text, m.span()) for m in grammar.latin.finditer(text)
+                 if not _SENTENCE_START.search(text, 0, m.start())]
         spans = latin + spans  # the whole Latin run ("jbl Tune 520BT") over a brand and model inside it
     spans = quoted + spans  # a quoted name is whole ("«Бюрократ CH-868N»", not its Latin code alone)
     endings = tuple(e.casefold() for e in lang.facts.inflected_endings) if lang else ()
