@@ -882,6 +882,24 @@ CUES_ALONE = [
     pytest.param("ru", "follow_up", "После ремонта мастер участка сам наберёт вас.", True, id="ru-rings"),
     pytest.param("ru", "prevent_recurrence", "Стояк включён в план ремонта, чтобы прорывы на нём не повторялись.", True,
                  id="ru-so-that-not-again"),
+    # a thirteenth blind reply batch: a call arranged by the writer, a colleague named as the caller, a letter sent in
+    # the passive, a note on the address; an automatic SMS and "whether we could" are neither
+    pytest.param("en", "follow_up", "I have arranged for our banking team to call you tomorrow morning.", True,
+                 id="en-arranged-call"),
+    pytest.param("nn", "follow_up", "Du vil få ein telefon frå hittegodsansvarleg Kari Nes innan onsdag.", True,
+                 id="nn-colleague-calls"),
+    pytest.param("nn", "follow_up", "Du vil få ein telefon frå transportøren innan onsdag.", False,
+                 id="nn-carrier-calls"),
+    pytest.param("de", "follow_up", "Eine schriftliche Bestätigung wird Ihnen per Post zugesandt.", True,
+                 id="de-passive-letter"),
+    pytest.param("uk", "follow_up", "Коли посилка прибуде, перевізник автоматично надішле вам SMS.", False,
+                 id="uk-automatic-sms"),
+    pytest.param("nb", "prevent_recurrence", "Jeg har lagt inn på adressen din at pakker ikke skal stå ute.", True,
+                 id="nb-note-on-address"),
+    pytest.param("fi", "prevent_recurrence", "Selvitämme myös, voisimmeko jatkossa tiedottaa katkoksista.", False,
+                 id="fi-whether-we-could"),
+    pytest.param("nb", "prevent_recurrence", "Oppsigelsen må registreres innen den 15. for å gjelde fra neste måned.",
+                 False, id="nb-takes-effect"),
 ]
 
 
