@@ -78,6 +78,7 @@ def _patterns(
         + (r"(?![()])" if s.endswith("-") else "")
         for s in sorted(symbols, key=len, reverse=True)
     )
+    codes = "|".join(fold_str(c) for c in sorted(resources.config.currencies)) or r"(?!x)x"  # "usd", "mxn"
     months = sorted({fold_str(f) for lang in langs for m in lang.facts.months for f in m}, key=len, reverse=True)
     month = "(?:" + "|".join(re.escape(m) for m in months) + r")(?!\w)" if months else r"(?!x)x"
     # a sign-off of one letter (Finnish "t.") only in its own language: elsewhere it is an initial ("T. Mercier")
@@ -119,9 +120,11 @@ def _patterns(
             r"(?<![\w#])(?P<id>#\d{3,}(?:-\d+)*)(?!\w)|(?<!\w)(?P<sign>no)\s?(?P<num>\d{3,}(?:[-/]\d+)*)(?!\w)"
         ),
         "amount": re.compile(
-            # a written-out symbol before the number may keep its dot ("kr. 499")
-            r"(?<![\w.,])(?:(?:" + sym + r")(?:(?<=\w)\.)?\s?(?:" + _NUMBER + r")(?:,-)?"
-            r"|(?:" + _NUMBER + r")(?:(?:,-)?\s?(?:" + sym + r")|,-))"  # "89,- €" whole
+            # a written-out symbol before the number may keep its dot ("kr. 499"); a dash for no cents after a comma
+            # or a dot ("89,- €", "279,– €", "CHF 349.–"); a code after a sign names its dollar ("$12,499 MXN")
+            r"(?<![\w.,])(?:(?:" + sym + r")(?:(?<=\w)\.)?\s?(?:" + _NUMBER + r")(?:[.,][-–](?![\w\-–])|\s(?:"
+            + codes + r")(?!\w))?"
+            r"|(?:" + _NUMBER + r")(?:(?:[,][-–])?\s?(?:" + sym + r")|,[-–](?![\w\-–])))"
         ),
         "date_numeric": re.compile(_NUMERIC_DATE),
         "time_before": re.compile(r"(?:" + ("|".join(times) or r"(?!x)x") + r")\s*\Z"),
@@ -335,7 +338,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
     lang = resources.languages.get(language or "")
     for m in pats["sign_off"].finditer(folded.text):
         at = folded.position(m.end())
-        if title := pats["title"].match(text, at):  # "Z poważaniem\nmgr inż. Tadeusz Malina"
+        if title := pats["title"].match(text, at):  # "Z poważaniem\nmgr inż. Tadeusz Malina", "Regards, Dr. Lee"
             at = title.end()
         span = (name_after(text, at, pats["particle"]) or lower_case_name(text, at, own_words, pats["particle"])
                 or name_below(text, at, pats["particle"]))
@@ -346,7 +349,10 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
             taken.append(span)  # "MfG\nK. Braun" signs a name, not a Braun product
     signed = [f.end for f in facts if f.kind == "customer_name"]
     for m in pats["intro"].finditer(folded.text):  # "My name is Sarah Lee", "Меня зовут Анна"
-        span = name_after(text, folded.position(m.end()), pats["particle"], ends_text=False)
+        at = folded.position(m.end())
+        if title := pats["title"].match(text, at):  # "My name is Dr. Sarah Lee"
+            at = title.end()
+        span = name_after(text, at, pats["particle"], ends_text=False)
         if span and not _overlaps(span, taken) and not any(f.kind == "customer_name" for f in facts):
             facts.append(Fact("customer_name", text[span[0] : span[1]], span[0], span[1]))
             taken.append(span)

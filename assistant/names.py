@@ -55,8 +55,8 @@ def lower_case_name(text: str, start: int, common: frozenset[str],
     if not 1 <= len(words) <= 3 or not all(_LETTERS_RE.fullmatch(w) and len(w) > 1 for w in words):
         return None
     if "\n" not in text[max(0, start - 3) : start] and (
-        text[line_end:].strip() or any(fold_str(w) in common for w in words)
-    ):
+        text[line_end:].strip() or any(fold_str(w) in common for w in words if not particle.fullmatch(w))
+    ):  # "groetjes, lotte de graaf": a particle is an ordinary word too
         return None
     if particle.fullmatch(words[0]) or not _is_contact_block(text[line_end:]):
         return None
@@ -86,15 +86,18 @@ def _is_contact_block(rest: str) -> bool:
 # "-- Kari", "/Kari", "Takk! /Kari", "not ok at all. - becca"; initials ("И. П. Комарова", "Kari N."); on the
 # last sentence's own line ("... igen imorgon. Maja", "ES INACEPTABLE!! Javier", "... 🙄 Maja"); a phone number or
 # an address after a comma on the name's line ("Mikkel Juhl Sørensen, tlf. 28 41 77 90", "Олег, кв. 47, тел. ..."), or
-# the town under a full name ("J. de Groot, Zwolle")
+# the town under a full name ("J. de Groot, Zwolle", "Олена Ковальчук-Мазур, м. Житомир"); a middle initial ("Ingrid
+# S. Holmboe")
 _CLOSING_NAME = re.compile(
     r"(?:\n[ \t]*\n[ \t]*|(?:(?:\A|\n)[ \t]*|(?<=[.!?])[ \t]+(?=[-–—/]))(?P<dash>[-–—/]{1,2})[ \t]*\n?[ \t]*"
     r"|(?P<line>(?<=[.!?])[ \t]*\n[ \t]*)|(?P<bare>(?<=\w)[ \t]*\n[ \t]*)"
     r"|(?P<inline>(?<=[.!?\U0001F300-\U0001FAFF\u2600-\u27BF])(?<!\b\w\.)[ \t]+))"
     r"(?P<name>(?:[^\W\d_]\.[ \t]*){0,3}(?:[^\W\d_][\w'’-]+)"
-    r"(?:[ \t]+(?P<joiner>&|[^\W\d_]{1,4})[ \t]+[^\W\d_][\w'’-]+)?(?:[ \t]+[^\W\d_][\w'’-]+){0,3}"
+    r"(?:[ \t]+(?P<joiner>&|[^\W\d_]{1,4})[ \t]+[^\W\d_][\w'’-]+)?"
+    r"(?:[ \t]+(?:[^\W\d_]\.(?=[ \t])|[^\W\d_][\w'’-]+)){0,3}"
     r"(?:[ \t]+[^\W\d_]\.?)?)(?:(?P<phone>[ \t]*,[ \t]*(?=[^\n]*\d)[^\n]{1,50})"
-    r"|(?P<place>[ \t]*,[ \t]*(?P<town>[^\W\d_][\w'’-]+(?:[ \t]+[^\W\d_][\w'’-]+)?)))?[ \t]*\Z"
+    r"|(?P<place>[ \t]*,[ \t]*(?:[^\W\d_]{1,3}\.[ \t]*)?(?P<town>[^\W\d_][\w'’-]+(?:[ \t]+[^\W\d_][\w'’-]+)?)))?"
+    r"[ \t]*\Z"
 )
 
 # Lines under the name that give only a phone number, a customer number or an e-mail address, each with at most a
