@@ -871,6 +871,11 @@ ANCHORS_AND_UNLESS = [
                  id="de-credited-back"),
     pytest.param("nb", "prevent_recurrence", "Vi har slått på en funksjon som automatisk sender SMS ved avlysning.",
                  True, id="nb-switched-on"),
+    # a held-out batch: a cause put out of the company's hands, and the terms quoted, are no measure
+    pytest.param("en", "prevent_recurrence", "The fault was fixed by the network owner, which is out of our hands.",
+                 False, id="en-out-of-our-hands"),
+    pytest.param("en", "prevent_recurrence", "According to our terms, every parcel is checked before it leaves.", False,
+                 id="en-terms-quoted"),
 ]
 CUES_ALONE = [
     # cues alone (every classifier off), in the forms a twelfth blind reply batch used
