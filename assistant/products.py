@@ -268,6 +268,16 @@ def _with_cyrillic_brand(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return m.start(), span[1]
 
 
+def _without_noun_before(text: str, span: tuple[int, int], is_word: Callable[[str], bool]) -> tuple[int, int]:
+    """``span`` without a leading common noun where every noun is capitalised: a word the dictionary knows (and no
+    listed brand: "Siemens", "Weber") before one it does not, with a model after them ("Akkuschrauber Voltaro GSR
+    18V-55" names "Voltaro GSR 18V-55")."""
+    m = re.match(r"(\S+)[ ]+(\S+)[ ]+\S", text[span[0] : span[1]])
+    if m and is_word(m.group(1)) and m.group(2)[:1].isupper() and not is_word(m.group(2)):
+        return span[0] + m.start(2), span[1]
+    return span
+
+
 def _unknown_brands(text: str, grammar: _Grammar, is_word: Callable[[str], bool]) -> list[tuple[int, int]]:
     """A brand no list knows and its model: a capitalised word the dictionary does not know, then two to five model
     words of which one has a digit and at most one is a bare number ("Lumio Note 12 Pro+", "Wirax WX 7140+"). A word
@@ -336,6 +346,8 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     found = []
     for span in spans:
         cleaned = _clean(text, span, resources, endings, own, bool(lang and lang.facts.nouns_capitalised))
+        if cleaned and lang and lang.facts.nouns_capitalised and lang_words is not None:
+            cleaned = _without_noun_before(text, cleaned, lambda w: lang_words(w) and w not in listed_names(resources))
         if cleaned:
             start, end = _before_noun(text, cleaned[0], _extend(text, cleaned[1], grammar), nouns)
             if not letters:

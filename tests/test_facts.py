@@ -372,6 +372,12 @@ PRODUCTS = [
     pytest.param("ru", "Холодильник Северяна ХК-480/2 течёт.", ["Северяна ХК-480/2"], id="ru-cyrillic-code-variant"),
     pytest.param("nb", "Varmeovnen NORDGLØD PX-1500/T ryker.", ["NORDGLØD PX-1500/T"], id="nb-brand-in-capitals"),
     pytest.param("en", "I did NOT get the X200 I paid for.", [], id="en-emphasis-no-brand"),
+    # a title and one name are a person, even in quotes (a twelfth blind complaint batch)
+    pytest.param("de", 'Der Verkäufer (Namensschild "Herr Kranz") hat mich angeschrien.', [], id="de-title-is-a-person"),
+    # where every noun is capitalised, a common noun before an unknown brand is no part of the name (a thirteenth
+    # blind complaint batch); a listed brand the dictionary knows as a word stays ("Weber", "Siemens")
+    pytest.param("de", "Der Akkuschrauber Voltaro GSR 18V-55 ist kaputt.", ["Voltaro GSR 18V-55"],
+                 id="de-noun-before-unknown-brand"),
 ]
 
 
