@@ -876,6 +876,8 @@ ANCHORS_AND_UNLESS = [
                  False, id="en-out-of-our-hands"),
     pytest.param("en", "prevent_recurrence", "According to our terms, every parcel is checked before it leaves.", False,
                  id="en-terms-quoted"),
+    pytest.param("uk", "prevent_recurrence", "Я передав запит у відділ білінгу, щоб там перевірили, чому так сталося.",
+                 False, id="uk-find-out-why"),
 ]
 CUES_ALONE = [
     # cues alone (every classifier off), in the forms a twelfth blind reply batch used
@@ -905,6 +907,15 @@ CUES_ALONE = [
                  id="fi-whether-we-could"),
     pytest.param("nb", "prevent_recurrence", "Oppsigelsen må registreres innen den 15. for å gjelde fra neste måned.",
                  False, id="nb-takes-effect"),
+    # a fourteenth blind reply batch: a letter sent verb-first, kept informed in the passive, an impersonal plural;
+    # a request to find out why is no measure
+    pytest.param("de", "follow_up", "Die Abrechnung schicke ich Ihnen bis Freitag, den 20. Juni, per Post zu.", True,
+                 id="de-verb-first"),
+    pytest.param("de", "follow_up", "Sobald die Buchhaltung zustimmt, wirst du von uns per E-Mail informiert.", True,
+                 id="de-passive-informed"),
+    pytest.param("de", "follow_up", "Sobald das Paket da ist, werden Sie von der Spedition informiert.", False,
+                 id="de-passive-third-party"),
+    pytest.param("uk", "follow_up", "Про зарахування вам повідомлять окремим листом.", True, id="uk-impersonal"),
 ]
 
 
