@@ -131,7 +131,7 @@ def _patterns(
         "date_lead": re.compile(r"(?<!\w)(?:" + ("|".join(leads) or r"(?!x)x") + r")\s*\Z"),
         "date_month": re.compile(
             r"(?<![\w.])(?:\d{1,2}" + _ORDINAL + r"\s*(?:(?:of|de)\s+)?" + month + r"(?:\.?\s+(?:de\s+)?\d{4})?"
-            r"|" + month + r"\s+\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:\.\s+(?:" + ("|".join(days) or r"(?!x)x") + r")"
+            r"|" + month + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?(?!\d)(?:\.\s+(?:" + ("|".join(days) or r"(?!x)x") + r")"
             r"|,?\s+\d{4})?)"
         ),
         # "Sent from my iPhone" on a short line of its own: the device is no product of the case, nor a name

@@ -111,6 +111,13 @@ _CONTACT_TAIL = re.compile(
 )
 
 
+# a full name (two to four words) on its line and one or two words under it, ending the letter: a town
+_TOWN_LINE = re.compile(
+    r"\n[ \t]*([^\W\d_][\w'’-]+(?:[ \t]+[^\W\d_][\w'’-]+){1,3})[ \t]*\n"
+    r"[ \t]*([^\W\d_][\w'’-]+(?:[ \t]+[^\W\d_][\w'’-]+)?)[ \t]*\Z"
+)
+
+
 def closing_name(
     text: str, pats: Mapping[str, re.Pattern[str]], common: frozenset[str], names: frozenset[str],
     is_word: Callable[[str], bool] | None = None, is_name: Callable[[str], bool] | None = None,
@@ -126,8 +133,12 @@ def closing_name(
     have its town after a comma ("J. de Groot, Zwolle"). A chat signed in lower case on a line of its own ("... til
     forbrukerrådet\nstian", "sanna kivelä") is signed with a name when the dictionary knows its first word only as
     a name (``is_name``) and each other word only as a name or not at all."""
-    # the tail of contact lines first, then the whole text: a name's own line may hold its phone number
-    for letter in dict.fromkeys((_CONTACT_TAIL.sub("", text.rstrip()), text.rstrip())):
+    # the tail of contact lines first, then the whole text: a name's own line may hold its phone number; a town on
+    # a line of its own under a full name first of all ("Jari Koskinen\nKuopio")
+    letters = (_CONTACT_TAIL.sub("", text.rstrip()), text.rstrip())
+    towns = [letter[: m.end(1)] for letter in letters if (m := _TOWN_LINE.search(letter))
+             and all(w[0].isupper() for w in m.group(1).split()) and m.group(2)[0].isupper()]
+    for letter in dict.fromkeys((*towns, *letters)):
         m = _CLOSING_NAME.search(letter)
         span = _closing_match(m, text, pats, common, names, is_word, is_name) if m else None
         if span:

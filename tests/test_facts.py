@@ -373,7 +373,8 @@ PRODUCTS = [
     pytest.param("nb", "Varmeovnen NORDGLØD PX-1500/T ryker.", ["NORDGLØD PX-1500/T"], id="nb-brand-in-capitals"),
     pytest.param("en", "I did NOT get the X200 I paid for.", [], id="en-emphasis-no-brand"),
     # a title and one name are a person, even in quotes (a twelfth blind complaint batch)
-    pytest.param("de", 'Der Verkäufer (Namensschild "Herr Kranz") hat mich angeschrien.', [], id="de-title-is-a-person"),
+    pytest.param("de", 'Der Verkäufer (Namensschild "Herr Kranz") hat mich angeschrien.', [],
+                 id="de-title-is-a-person"),
     # where every noun is capitalised, a common noun before an unknown brand is no part of the name (a thirteenth
     # blind complaint batch); a listed brand the dictionary knows as a word stays ("Weber", "Siemens")
     pytest.param("de", "Der Akkuschrauber Voltaro GSR 18V-55 ist kaputt.", ["Voltaro GSR 18V-55"],
@@ -601,6 +602,7 @@ ORDERS = [
     pytest.param("en", "Tracking says Royal Mail ref. KT 5512 0938 4GB is held.", ["KT 5512 0938 4GB"],
                  id="en-postal-country-group"),
     pytest.param("fi", "Sain vahvistuksen tunnuksella PER-77310 viime viikolla.", ["PER-77310"], id="fi-tunnuksella"),
+    pytest.param("fi", "Sain vahvistuksen viitteellä IRT-40917 viime viikolla.", ["IRT-40917"], id="fi-viitteella"),
     pytest.param("nb", "Sporingen (70731188402215567) har ikke endret seg.", ["70731188402215567"], id="nb-sporingen"),
     pytest.param("nb", "Ring meg på 41 22 38 90 i dag.", [], id="nb-phone-is-no-code"),
 ]
@@ -617,6 +619,7 @@ DATES = [
     pytest.param("ru", "19.09 купил пылесос.", ["19.09"], id="ru-day-month"),
     # an abbreviated month with its dot before the year (a blind batch of 2026-11-27)
     pytest.param("nb", "Jeg kjøpte den 18. jan. 2026 for 2 799 kr.", ["18. jan. 2026"], id="nb-abbreviated-month-year"),
+    pytest.param("en", "It was delivered on Sept. 22 with a dent.", ["Sept. 22"], id="en-abbreviated-month-first"),
     pytest.param("nb", "Første gang var 21.10, og nå lekker den igjen.", ["21.10"], id="nb-day-month-comma"),
     pytest.param("fi", "Tilasin 15.3. ja seuranta ei ole päivittynyt 18.3. jälkeen.", ["15.3.", "18.3."],
                  id="fi-closing-dot"),
@@ -671,6 +674,7 @@ def test_swedish_colon_dash_and_a_dash_before_the_sign_are_part_of_the_amount():
     # a dash for no cents after a comma or a dot, and a code after a dollar sign (a thirteenth blind batch)
     ("de", "Die 279,– € sind nicht da, und CHF 349.– für den Sauger auch nicht.", ["279,– €", "CHF 349.–"]),
     ("es", "El reembolso de $12,499 MXN no ha llegado.", ["$12,499 MXN"]),
+    ("en", "I paid CA$1,689.00 plus $149 for delivery.", ["CA$1,689.00", "$149"]),
 ])
 def test_a_currency_word_written_against_the_number_is_part_of_the_amount(lang, text, expected):
     assert [f.value for f in extract_facts(text, lang) if f.kind == "amount"] == expected
@@ -719,6 +723,9 @@ NAMES = [
                  id="uk-town-abbreviated"),
     pytest.param("nl", "graag terugstorten\ngroetjes, lotte de graaf", ["lotte de graaf"], id="nl-lower-case-particle"),
     pytest.param("pl", "troche mi sie spieszy\npozdro, Kuba", ["Kuba"], id="pl-casual-sign-off"),
+    # a town on a line of its own under a full name (a fourteenth blind complaint batch)
+    pytest.param("fi", "Vaadin rahat takaisin.\n\nJari Koskinen\nKuopio", ["Jari Koskinen"], id="fi-town-line"),
+    pytest.param("nn", "Eg krev pengane att.\n\nOlav Kvåle\nVoss", ["Olav Kvåle"], id="nn-town-line"),
     # from a blind complaint batch of 2026-11-27 (now dev): a chat signed with a first name in lower case, which the
     # dictionary knows only capitalised; never a lower-case word it does not know as a name
     pytest.param("nb", "vil ha pengene tilbake før fredag, ellers går jeg til forbrukerrådet\nmarius", ["marius"],
