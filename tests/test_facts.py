@@ -723,7 +723,7 @@ NAMES = [
                  id="uk-town-abbreviated"),
     pytest.param("nl", "graag terugstorten\ngroetjes, lotte de graaf", ["lotte de graaf"], id="nl-lower-case-particle"),
     pytest.param("pl", "troche mi sie spieszy\npozdro, Kuba", ["Kuba"], id="pl-casual-sign-off"),
-    # a town on a line of its own under a full name (a fourteenth blind complaint batch)
+    # a town on a line of its own under a full name (a fifteenth blind complaint batch)
     pytest.param("fi", "Vaadin rahat takaisin.\n\nJari Koskinen\nKuopio", ["Jari Koskinen"], id="fi-town-line"),
     pytest.param("nn", "Eg krev pengane att.\n\nOlav Kvåle\nVoss", ["Olav Kvåle"], id="nn-town-line"),
     # from a blind complaint batch of 2026-11-27 (now dev): a chat signed with a first name in lower case, which the

@@ -907,7 +907,7 @@ CUES_ALONE = [
                  id="fi-whether-we-could"),
     pytest.param("nb", "prevent_recurrence", "Oppsigelsen må registreres innen den 15. for å gjelde fra neste måned.",
                  False, id="nb-takes-effect"),
-    # a fourteenth blind reply batch: a letter sent verb-first, kept informed in the passive, an impersonal plural;
+    # a fifteenth blind reply batch: a letter sent verb-first, kept informed in the passive, an impersonal plural;
     # a request to find out why is no measure
     pytest.param("de", "follow_up", "Die Abrechnung schicke ich Ihnen bis Freitag, den 20. Juni, per Post zu.", True,
                  id="de-verb-first"),
