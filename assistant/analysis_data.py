@@ -52,7 +52,7 @@ class AnalysisConfig(Strict):
     brands: tuple[str, ...] = ()  # brand names that mark a product name (case-sensitive)
     non_products: tuple[str, ...] = ()  # capitalised names that are no product: carriers, shops, payment services
     name_particles: tuple[str, ...] = ()  # lower-case words inside a signed name: "van", "von", "de"
-    name_titles: tuple[str, ...] = ()  # lower-case titles before a signed name, no part of it: "mgr inż.", "dr"
+    name_titles: tuple[str, ...] = ()  # titles before a signed name, no part of it: "mgr inż.", "Dr.", "Mrs"
     model_words: tuple[str, ...] = ()  # variant words of a model name in any case: "pro", "max", "detect", "evo"
     injection_markup: tuple[str, ...] = ()  # prompt tokens that mark an instruction in any language ("[INST]")
 

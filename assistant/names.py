@@ -130,9 +130,10 @@ def closing_name(
     know none of its words in lower case ("... nicht angekommen! Katastrophe" is one more sentence), or to know
     only its first words and not its surname ("... innen fredag. Tone Kvamsdal"). A couple signs with "&" or its
     language's "and" (``name_joiners``) between two first names ("\n\nMark & Dee Holloway"); a full name may
-    have its town after a comma ("J. de Groot, Zwolle"). A chat signed in lower case on a line of its own ("... til
-    forbrukerrådet\nstian", "sanna kivelä") is signed with a name when the dictionary knows its first word only as
-    a name (``is_name``) and each other word only as a name or not at all."""
+    have its town after a comma ("J. de Groot, Zwolle") or on the line under it ("Jari Koskinen\nKuopio"). A chat
+    signed in lower case on a line of its own ("... til forbrukerrådet\nstian", "sanna kivelä") is signed with a
+    name when the dictionary knows its first word only as a name (``is_name``) and each other word only as a name or
+    not at all."""
     # the tail of contact lines first, then the whole text: a name's own line may hold its phone number; a town on
     # a line of its own under a full name first of all ("Jari Koskinen\nKuopio")
     letters = (_CONTACT_TAIL.sub("", text.rstrip()), text.rstrip())
