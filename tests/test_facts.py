@@ -670,7 +670,8 @@ def test_swedish_colon_dash_and_a_dash_before_the_sign_are_part_of_the_amount():
     ("fr", "J'habite au 5e étage et la livraison m'a coûté 12 €.", ["12 €"]),  # "e" is a euro sign in Finnish only
     ("en", "I paid CAD 249.99 and AUD 80 for shipping.", ["CAD 249.99", "AUD 80"]),
     ("en", "Paid NZ$649.00 for it and NZD 20 for the courier.", ["NZ$649.00", "NZD 20"]),
-    ("ru", "Не могу оформить заказ на 2340р, приложение падает.", ["2340р"]),
+    # a bare "р" is no currency sign: Ukrainian writes a year so ("2024 р.")
+    ("uk", "12 березня 2024 р. я купила телевізор за 15 000 грн.", ["15 000 грн."]),
     # a dash for no cents after a comma or a dot, and a code after a dollar sign (a thirteenth blind batch)
     ("de", "Die 279,– € sind nicht da, und CHF 349.– für den Sauger auch nicht.", ["279,– €", "CHF 349.–"]),
     ("es", "El reembolso de $12,499 MXN no ha llegado.", ["$12,499 MXN"]),
