@@ -359,7 +359,7 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
     for start, full in find_products(text, resources, language):
         if signed and start > signed[0] and "\n\n" not in text[signed[0] : start]:
             continue  # "Flat 3, 12 Queen's Road\nLondon SW1 2AB": the address under a signed name is no product
-        title = pats["title"].match(text + " ", start)
+        title = pats["title"].match(text, start)
         if title and len(text[title.end() : full].split()) == 1 and not any(c.isdigit() for c in text[start:full]):
             continue  # "Ihr Mitarbeiter Herr Kranz": a title and one name are a person, not a product
         end = min([full, *(s for s, e in taken if start < s < full)])  # "Philips Airfryer XXL 28. oktober"

@@ -268,13 +268,16 @@ def _with_cyrillic_brand(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return m.start(), span[1]
 
 
+_TWO_WORDS_AND_MORE = re.compile(r"(\S+)[ ]+(\S+)[ ]+\S")
+
+
 def _without_noun_before(text: str, span: tuple[int, int], is_word: Callable[[str], bool]) -> tuple[int, int]:
     """``span`` without a leading common noun where every noun is capitalised: a word the dictionary knows (and no
     listed brand: "Siemens", "Weber") before one it does not, with a model after them ("Akkuschrauber Voltaro GSR
     18V-55" names "Voltaro GSR 18V-55")."""
-    m = re.match(r"(\S+)[ ]+(\S+)[ ]+\S", text[span[0] : span[1]])
+    m = _TWO_WORDS_AND_MORE.match(text, span[0], span[1])
     if m and is_word(m.group(1)) and m.group(2)[:1].isupper() and not is_word(m.group(2)):
-        return span[0] + m.start(2), span[1]
+        return m.start(2), span[1]
     return span
 
 
