@@ -29,6 +29,9 @@ _ID = (
     r"#?(?:[a-zа-яёіїєґ]{1,4}[-/])?(?:[a-zа-яёіїєґ]{1,4}[-/]?)?\d(?:[\d/-]|(?<=\d{3})\.(?=\d))*[\da-zа-яёіїєґ](?:[-/][\da-zа-яёіїєґ]+|:\d{3,})*|#?\d{3,}"
     r"|(?=[a-z\d]*\d[a-z\d]*\d)(?=[a-z\d]*[a-z])[a-z\d]{5,20}"
 )
+# a number printed in groups of three after a reference word ("ärendenummer 3 882 104"); a currency after it makes it
+# an amount (see the reference pattern)
+_THOUSANDS = r"\d{1,3}(?:[ \u00a0]\d{3}){2,}(?!\w|[.,]\d)"
 # "n.º" and "nº" fold to "n.o" and "no"; a link ending in a sign ("n°DS-4471") needs no space after it.
 _NUMBER_WORDS = r"nr\.?|n\.?o\.?|n°|num\.?|number|nummer|numer|numero|номер"
 _LINKS = _NUMBER_WORDS + r"|:|-|—|–|#(?=\s)"
@@ -44,6 +47,12 @@ _NUMERIC_DATE = (
     r"(?<![\d.,/-])(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./-]\d{1,2}[./-](?:(?:19|20)\d{2}|\d{2})"
     r"|(?:[12]\d|3[01]|0?[1-9])\.(?:1[0-2]|0?[1-9])\."
     r"|(?!24/7)(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9]))(?![\d/-])"
+)
+# A day and month with a slash and no year right after a model code in capitals or camel case is the model's variant
+_BARE_DAY_MONTH = re.compile(r"\d{1,2}/\d{1,2}")
+# ("Nordvarme LX 9/12", "HydroRoll 20/10"; not "fikk en SMS 9/12" nor "Fikk SMS 9/12" at a sentence's start)
+_CODE_BEFORE = re.compile(
+    r"(?:(?<=[^\W\d_A-ZÀ-ÞА-ЯЁ][ ])[A-ZÀ-Þ][^\W\d_]+[ ][A-Z]{2,5}|(?<![\w-])[A-Z]?[a-z]+[A-Z]\w*)[ ]\Z"
 )
 # "19.09", "21.10": a day and a two-digit month with no year and no closing dot; not a time of day ("kl. 21.10",
 # ``time_words``, "21.10 Uhr") nor a decimal ("2.10.3", "1.10,5")
@@ -105,7 +114,7 @@ def _patterns(
     return {
         "reference": re.compile(  # not "the order is 300 kr": a number before a currency is an amount
             "(?P<word>" + ("|".join(words) or r"(?!x)x") + ")" + connector + r"(?P<id>(?P<prefix>[a-z]{2,4}[ ](?=\d))?"
-            + "(?:" + _ID + ")" + _spaced_groups(month) + r")(?![\w])(?!\s?(?:" + sym + r"))"
+            + "(?:" + _THOUSANDS + "|" + _ID + ")" + _spaced_groups(month) + r")(?![\w])(?!\s?(?:" + sym + r"))"
         ),
         # a reference word, or any word ending in a number word ("Vorgangsnummer", "bevestigingsnummer",
         # "tikettinumero"), whose number comes later in the sentence (``_later_references``)
@@ -321,8 +330,14 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         if folded.text[end - 1] == "." and _SENTENCE_AFTER.match(text, folded.position(end)):
             end -= 1  # "Сплатила 6 499 грн. Прошу ...": the abbreviation's dot ends the sentence too
         add("amount", m.start(), end)
+    letters = [c for c in text if c.isalpha()]
+    shouted = sum(c.isupper() for c in letters) > len(letters) / 2
     for key in ("date_numeric", "date_month"):
         for m in pats[key].finditer(folded.text):
+            if key == "date_numeric" and not shouted and _BARE_DAY_MONTH.fullmatch(m.group()) and (
+                _CODE_BEFORE.search(text, max(0, folded.position(m.start()) - 30), folded.position(m.start()))
+            ):
+                continue  # "Nordvarme LX 9/12", "Björkfors KB 12/2 Inox": a variant of the model, no date
             add("date", m.start(), m.end())
     for m in _SHORT_DATE.finditer(folded.text):
         if not pats["time_before"].search(folded.text, max(0, m.start() - 12), m.start()):

@@ -31,7 +31,7 @@ _NUMBER_ONLY = re.compile(r"\d+(?:[.,]\d+)?")
 _PAREN_PRODUCT = re.compile(r"\((" + _CAP + r"(?:[ ]" + _CAP + r"){1,4})(?=[,)])")
 # A model code, with dotted parts ("ECAM22.110.B", or after a space "ECAM 370.95.T": numbers and dots that end in
 # letters, unlike a date or an amount), a variant after a slash ("EP5447/90", "25CS/1-5") or a "+" ("S23+")
-_VARIANT = r"(?:/(?:[A-Z\d]{1,3}|[a-z]{1,3}(?![\w-]))(?:-[A-Z\d]{1,3})?)?\+?"
+_VARIANT = r"(?:/(?:[A-Z\d]{1,3}|[a-z]{1,3}(?![\w-]))(?:-[A-Z\d]{1,3})?)?(?:\+\d{1,2}(?!\d))?\+?"
 _MODEL = (
     r"(?:\d+(?:\.\d+)+\.[A-Za-z]+(?![\w.])|\d{1,5}/[A-Z]{1,3}(?![\w/-])|"
     r"[A-Za-z]*-?\d+[A-Za-z][\w-]*" + _VARIANT + r"|[A-Za-z]+-?\d[\w-]*(?:\.[A-Za-z\d]+)*" + _VARIANT
@@ -45,21 +45,30 @@ _CYRILLIC_CODE = r"[А-ЯЁІЇЄ]{1,4}(?:-?\d[\w]*|[ ]\d+(?=-))(?:-[\w]+)*(?:/\
 _BRAND = r"(?:[A-Z][a-z]+(?:[A-Z]\w*)?|[A-Z]{2,5}|i[A-Z]\w*)"
 # "6" in "Serie 6", "11.60" in "Flex 11.60"; not "1 299" or "12.05.2024" (a date found first ends the name anyway)
 _SHORT_NUMBER = r"\d{1,5}(?:\.\d{1,2})?(?![\w.,:/-]?\d)\+?"
+# a size or variant of two numbers after a name's first word ("Aura 9/25", "KB 12/2", "Tindra 45+5", "Komfort 3+2",
+# "KF 185-4"), or a capital and a number ("900 X/2"); a bare day and month found as a date right after a model code
+# is left to the name (``facts.py``)
+_NUMBER_PAIR = r"(?:\d{1,4}[/+]\d{1,3}|\d{2,4}-\d{1,2}|[A-Z]/\d{1,2})(?![\w.,:/+-]?\d)"
 _FOLLOWERS = r"{0,5}"  # words after a brand: "Bang & Olufsen Beosound A1 2nd Gen", "Cecotec Cecofry Full InoxBlack Pro"
 _FOLLOWER = (  # a model code ("EQ.6" before "EQ"), a capitalised word ("X-Force"), a short number, a letter before one;
     # a number joined to a word ("3000-serie", "Pavilion 15-eg"), a capital before a capitalised part ("Z Fold6")
     r"(?:[A-Z]{1,3}\.\d{1,4}(?!\d)|" + _MODEL + r"|(?:[A-ZÀ-Þ][\w'’&]*\w|[A-Z](?=-))(?:-[A-Za-z\d][\w'’]*)*\+?|"
     r"[a-z]-[A-Z]\w*|"  # "Solid+", "i-Size"
-    r"\d{1,4}-[^\W\d_]\w*(?:-\w+)*(?![\w-])|" + _SHORT_NUMBER
+    r"\d{1,4}-[^\W\d_]\w*(?:-\w+)*(?![\w-])|" + _NUMBER_PAIR + "|" + _SHORT_NUMBER
     + r"|[A-Z](?=[ ]\d)|[A-HJ-Z](?=[ ][A-Z])|[a-z]+[A-Z]\w*|" + _CYRILLIC_WORD + "|" + _CYRILLIC_CODE + ")"
 )
 _BRAND_MODEL = re.compile(
-    r"(?<![\w-])(" + _BRAND + r"(?:[ ](?:" + _BRAND + r"|[A-Z])){0,2}[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|\d+\b)){0,2})"
-    r"|(?<![\w-])((?:[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)(?:[ ](?:[A-Z]\w+|\d+\b)){1,2})"
+    r"(?<![\w-])(" + _BRAND + r"(?:[ ](?:" + _BRAND + r"|[A-Z])){0,2}[ ]" + _MODEL + r"(?:[ ](?:[A-Z]\w+|"
+    + _NUMBER_PAIR + r"|\d+\b)){0,2})"
+    r"|(?<![\w-])((?:[A-Z][a-z]+[A-Z]\w*|i[A-Z]\w*)(?:[ ](?:[A-Z]\w+|" + _NUMBER_PAIR + r"|\d+\b)){1,2})"
 )
 # a brand in capitals with a model code after it, in a letter that is not shouted ("NORDGLØD PX-1500/T")
 _CAPS_BRAND_MODEL = re.compile(r"(?<![\w-])([A-ZÀ-ÞА-ЯЁІЇЄ]{3,12})[ ]" + _MODEL + r"(?![\w+])")
-_CYRILLIC_MODEL = re.compile(r"(?<=[а-яёіїєґ,][ ])(" + _CYRILLIC_WORD + r"[ ]" + _CYRILLIC_CODE + ")")
+# also a name with a number and a letter ("Ластівки 220М"), or a number joined by a hyphen ("дивана Марсель-3")
+_CYRILLIC_MODEL = re.compile(
+    r"(?<=[а-яёіїєґ,][ ])(" + _CYRILLIC_WORD + r"[ ](?:" + _CYRILLIC_CODE + r"|\d{2,4}[А-ЯЁІЇЄA-Z]{1,2}(?![\w-]))"
+    r"|[А-ЯЁІЇЄ][а-яёіїєґ'’]+-\d{1,4}(?![\w-]))"
+)
 # A name: a capitalised, camel-case or model-code word, then up to five more such words or short numbers.
 _WORD = r"[A-ZÀ-Þ][\w'’]*\w(?:-[A-Z\d][\w'’]*)*"  # "Vitamix", "Wi-Fi", "X-Force"
 # A name before a spaced compound tail, as Finnish writes a brand and model with a common noun ("Moccamaster KBG
@@ -281,6 +290,10 @@ def _without_noun_before(text: str, span: tuple[int, int], is_word: Callable[[st
     return span
 
 
+_DAY_MONTH = re.compile(r"(?:[12]\d|3[01]|0?[1-9])/(?:1[0-2]|0?[1-9])")
+_CODE_WORD = re.compile(r"[A-Z]{2,5}|[A-Z]?[a-z]+[A-Z]\w*")
+
+
 def _unknown_brands(text: str, grammar: _Grammar, is_word: Callable[[str], bool]) -> list[tuple[int, int]]:
     """A brand no list knows and its model: a capitalised word the dictionary does not know, then two to five model
     words of which one has a digit and at most one is a bare number ("Lumio Note 12 Pro+", "Wirax WX 7140+"). A word
@@ -290,6 +303,11 @@ def _unknown_brands(text: str, grammar: _Grammar, is_word: Callable[[str], bool]
     while (m := grammar.unknown_brand.search(text, pos)) is not None:
         words = m.group(2).split()
         numbers = sum(bool(_NUMBER_ONLY.fullmatch(w.rstrip("+"))) for w in words)
+        # a day and month is a model's part only beside a code ("Björkfors KB 12/2"): "XXL Sandvika 8/11" is a shop
+        dated = all(_DAY_MONTH.fullmatch(w) for w in words if any(c.isdigit() for c in w))
+        if dated and not any(_CODE_WORD.fullmatch(w) for w in words):
+            pos = m.end(1)
+            continue
         if numbers <= 1 and any(c.isdigit() for c in m.group(2)) and not is_word(m.group(1).split("-")[0]):
             found.append(m.span())
             pos = m.end()
@@ -338,7 +356,8 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     quoted = [m.span(1) for m in _QUOTED.finditer(text)
               if _QUOTED_SHAPE.match(m.group(1)) and fold_str(m.group(1).split()[0].split("-")[0]) not in common]
     # not "Закон РФ 2300-1": an ordinary word with a number is no name
-    spans.extend(m.span(1) for m in _CYRILLIC_MODEL.finditer(text) if fold_str(m.group(1).split()[0]) not in own)
+    spans.extend(m.span(1) for m in _CYRILLIC_MODEL.finditer(text)
+                 if fold_str(m.group(1).split()[0].split("-")[0]) not in own)
     if sum("\u0400" <= c <= "\u04ff" for c in letters) > len(letters) / 2:  # Latin names amid Cyrillic, first:
         latin = [_with_cyrillic_brand(text, m.span()) for m in grammar.latin.finditer(text)
                  if not _SENTENCE_START.search(text, 0, m.start())]

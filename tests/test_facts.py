@@ -379,7 +379,34 @@ PRODUCTS = [
     # blind complaint batch); a listed brand the dictionary knows as a word stays ("Weber", "Siemens")
     pytest.param("de", "Der Akkuschrauber Voltaro GSR 18V-55 ist kaputt.", ["Voltaro GSR 18V-55"],
                  id="de-noun-before-unknown-brand"),
+    # a size or variant of two numbers is part of the name, also where it reads as a day and month after a model
+    # code; a number after a Cyrillic name with a letter or a hyphen (a sixteenth blind complaint batch)
+    pytest.param("sv", "Jag reklamerade en Björkfors KB 12/2 Inox kaffebryggare.", ["Björkfors KB 12/2 Inox"],
+                 id="sv-slash-pair-after-code"),
+    pytest.param("de", "Ich bestellte die Velmar HydroRoll 30/15 und bekam die HydroRoll 20/10.",
+                 ["Velmar HydroRoll 30/15", "HydroRoll 20/10"], id="de-slash-pair-after-camel-case"),
+    pytest.param("nb", "Jeg kjøpte en Havbris Komfort 3+2 sofa hos dere.", ["Havbris Komfort 3+2"], id="nb-plus-pair"),
+    pytest.param("sv", "Vårt kylskåp, en Frostel KF 185-4 NoFrost, läcker.", ["Frostel KF 185-4 NoFrost"],
+                 id="sv-hyphen-pair"),
+    pytest.param("en", "I bought a Thornbury ProBlend 900 X/2 from you.", ["Thornbury ProBlend 900 X/2"],
+                 id="en-letter-slash-number"),
+    pytest.param("de", "Laut Website war der GRILLKÖNIG GK-4+1 vorrätig.", ["GRILLKÖNIG GK-4+1"], id="de-plus-one"),
+    pytest.param("ru", "Я оформила возврат углового дивана Марсель-3 в июне.", ["Марсель-3"],
+                 id="ru-name-hyphen-number"),
+    pytest.param("uk", "Замість Ластівки 220М прийшла інша модель.", ["Ластівки 220М"], id="uk-name-number-letter"),
+    pytest.param("uk", "Я живу в Києві 15 років.", [], id="uk-place-and-count"),
+    pytest.param("nb", "Jeg handlet for 2 156 kr på XXL Sandvika 8/11.", [], id="nb-shop-place-and-date"),
 ]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    ("nn", "Dei kom for å sjå på varmepumpa Tindra LX 9/12 i går.", []),  # no date: the model's variant
+    ("en", "We delivered on 9/12 and again on Monday 10/12.", ["9/12", "10/12"]),
+    ("da", "Jeg fik en SMS 9/12 kl 10.", ["9/12"]),
+    ("da", "Fik SMS 9/12 om leveringen.", ["9/12"]),
+])
+def test_a_day_and_month_after_a_model_code_is_no_date(lang, text, expected):
+    assert [f.value for f in extract_facts(text, lang) if f.kind == "date"] == expected
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), PRODUCTS)
@@ -436,6 +463,20 @@ def test_no_listed_non_product_is_a_product():
 # Order, case and reference numbers in the forms customers write them: after "is"/"er"/"est", a dash, "met
 # nummer"; codes of letters and digits; never a number that is an amount.
 ORDERS = [
+    # a number printed in groups of three after its word, a tracking code after Finnish "seuranta", a service case,
+    # "confirmation no.", a Spanish cancellation code, a Russian certificate ("акт"); a sixteenth blind batch
+    pytest.param("sv", "Vi fick ärendenummer 3 882 104, men ingen har hört av sig.", ["3 882 104"],
+                 id="sv-groups-of-three"),
+    pytest.param("sv", "Ordern på 3 882 104 kr var fel.", [], id="sv-groups-of-three-before-currency"),
+    pytest.param("fi", "seuranta JJFI 6420 3318 5500 näyttää, että paketti on Vantaalla.", ["JJFI 6420 3318 5500"],
+                 id="fi-seuranta"),
+    pytest.param("fi", "takuukorjauksesta (huoltotapaus HT-2025/0871) ei ole vastattu.", ["HT-2025/0871"],
+                 id="fi-huoltotapaus"),
+    pytest.param("en", "I received confirmation no. NLF 2291 7734 by email.", ["NLF 2291 7734"],
+                 id="en-confirmation-no"),
+    pytest.param("es", "Tengo el código de baja BJ-77310 y me seguís cobrando.", ["BJ-77310"], id="es-codigo-de-baja"),
+    pytest.param("ru", "Сдавал его в сервис (акт приёма СЦ-0412/25), вернули через неделю.", ["СЦ-0412/25"],
+                 id="ru-akt"),
     # two letter groups before the digits (a blind batch of 2026-11-27); Finnish "kuitin" (the receipt's)
     pytest.param("en", "Subject: Kettle leaking – order KT-GB-4471092", ["KT-GB-4471092"], id="en-two-letter-groups"),
     pytest.param("fi", "Ostin sen 24,90 eurolla (kuitin 2024-0877 mukaan).", ["2024-0877"], id="fi-kuitin"),
@@ -708,6 +749,9 @@ def test_order_numbers_in_the_forms_customers_write(lang, text, expected):
 
 # The customer's name when they sign (after a blank line too, with initials and titles) or introduce themselves.
 NAMES = [
+    # Finnish "nimellä" (in the name of) and the engineer's title "Ins." (a sixteenth blind batch)
+    pytest.param("fi", "Tilaus tehtiin nimellä Janne Mäkelä.", ["Janne Mäkelä"], id="fi-nimella"),
+    pytest.param("fi", "Odotan vastausta.\n\nKiittäen\nIns. Raimo K. Lehtola", ["Raimo K. Lehtola"], id="fi-ins-title"),
     # a lower-case title before the signed name is no part of it (a blind batch of 2026-11-27)
     pytest.param("pl", "Proszę o kontakt.\n\nZ poważaniem\nmgr inż. Tadeusz Malina", ["Tadeusz Malina"],
                  id="pl-title-before-name"),
