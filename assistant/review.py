@@ -49,6 +49,7 @@ _CUE_CONFIDENCE = 0.95
 _PLACEHOLDER_ONLY = re.compile(r"\W*\[[^\]\n]*\]\W*")
 _SENTENCE = re.compile(r"[^\n.!?…]*(?:[.!?…]+[\"'»”)]*|\n|$)")
 _CLAUSE_EDGE = re.compile(r"[,;:]\s|\s[–—]\s")
+_OPENING_WORDS = 4  # a sentence's first clause of at most this many words governs the next ("Si quieres, ...")
 _DAY_BEFORE = re.compile(r"(?<![\d.])\d{1,2}\.\Z")  # "14." of "am 14. Mai": searched up to the full stop
 
 
@@ -258,11 +259,15 @@ class Reviewer:
 
     def _refused(self, cid: str, reply: str, spans: Sequence[_Span], span: _Span) -> bool:
         """Whether the clause around ``span`` (its sentence cut at commas, ";", ":" and dashes) matches an ``unless``
-        pattern of criterion ``cid``: "sale items cannot be refunded, but you can have a voucher" still offers one."""
+        pattern of criterion ``cid``: "sale items cannot be refunded, but you can have a voucher" still offers one.
+        A short clause that opens the sentence before it belongs to it: "If you like, I'll call you tomorrow" is an
+        offer as much as "If you like I'll call you tomorrow"."""
         i = _sentence_of(spans, span)
         start, end = (spans[i].start, spans[i].end) if i is not None else (span.start, span.end)
         breaks = [m.end() for m in _CLAUSE_EDGE.finditer(reply, start, end) if m.end() <= span.start]
         after = [m.start() for m in _CLAUSE_EDGE.finditer(reply, start, end) if m.start() >= span.end]
+        if len(breaks) == 1 and len(reply[start : breaks[0]].split()) <= _OPENING_WORDS:
+            breaks = []
         text = reply[max(breaks, default=start):min(after, default=end)]
         return any(p.search(text) for p in self._unless[cid])
 

@@ -332,6 +332,16 @@ NOT_A_FOLLOW_UP = [
     ("nl", "Ik laat u vrijdag weten wanneer de fiets klaar is.", True),
     # a request to the customer, with the payment's timeframe after it, is no contact from us (a held-out batch)
     ("de", "Bitte senden Sie mir die Quittungen per E-Mail; die Erstattung folgt binnen zehn Tagen.", False),
+    # a short opening clause that makes it an offer governs the clause after the comma; the passive "you will be
+    # called", a message promised with no channel named (a sixteenth blind reply batch; written for this test)
+    ("es", "Si lo prefieres, el jueves te llamo para revisar el contrato.", False),
+    ("es", "El jueves te llamo para revisar el contrato.", True),
+    ("en", "If you like, I'll call you on Thursday to go through the contract.", False),
+    ("sv", "Du blir uppringd av vår tekniker på fredag förmiddag.", True),
+    ("nb", "Du blir oppringt av montøren vår på fredag.", True),
+    ("nl", "Ik stuur je een berichtje zodra de monteur is ingepland.", True),
+    ("uk", "У середу перевірю, чи надійшли гроші, і відпишу вам.", True),
+    ("ru", "Ответ продавца мы направим вам на почту в течение недели.", True),
 ]
 
 
@@ -381,6 +391,16 @@ NOT_A_PREVENTION = [
     # a setting made so that it does not happen again; making every effort is none (a held-out batch)
     ("pl", "Zapisaliśmy na Pani koncie zgodę na płatności za granicą, żeby karta nie była więcej blokowana.", True),
     ("pl", "Zrobimy wszystko, aby taka sytuacja nie powtórzyła się więcej.", False),
+    # training described as standing practice, a talk with staff who confirm their side, a repair of this one fault
+    # that works again, an investigation still under way; a note on the address so that others act on it (a
+    # sixteenth blind reply batch; written for this test)
+    ("de", "Unsere Monteure werden übrigens regelmäßig in der Montage von Küchengeräten geschult.", False),
+    ("en", "Our drivers are regularly trained in handling fragile parcels.", False),
+    ("nb", "Vi har snakket med montøren, som bekrefter at døren var låst da han kom.", False),
+    ("sv", "Vi har pratat med chauffören, som säger att ingen öppnade när han ringde på.", False),
+    ("nb", "Teknikeren fant en defekt ruter og byttet den, så nettet er oppe igjen nå.", False),
+    ("de", "Wir haben den Fall an die Technik gegeben, die den Ausfall derzeit untersucht.", False),
+    ("sv", "Jag har lagt in en anteckning på din adress om att paket ska lämnas i porten.", True),
 ]
 
 
