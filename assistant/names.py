@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from .textmatch import WORD, fold_str
 
 _LETTERS_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word of a name: letters, no digits ("o'neil")
+_INITIALS_RE = re.compile(r"(?:[^\W\d_]\.){1,3}")  # "m.", "j.k."
 _POSTSCRIPT = re.compile(r"\n[ \t]*\n[ \t]*(?:p\.?[ ]?)?p\.?[ ]?s\b", re.IGNORECASE)  # "P.S.", "PS:", "P.P.S."
 
 
@@ -46,13 +47,14 @@ def name_after(text: str, start: int, particle: re.Pattern[str], *, ends_text: b
 def lower_case_name(text: str, start: int, common: frozenset[str],
                      particle: re.Pattern[str]) -> tuple[int, int] | None:
     """A name signed in lower case on a line of its own under the sign-off ("cheers\nbecky", "Terveisin\nmatti
-    virtanen"): one to three words and nothing else on the line, ending the text. On the sign-off's own line
-    ("mvh kari") the words must end the text and be no ordinary words, which would be more of the sentence
-    ("takk for hjelpen")."""
+    virtanen", "pozdrawiam, ola m."): one to three words, initials among them beside a name, and nothing else on
+    the line, ending the text. On the sign-off's own line ("mvh kari") the words must end the text and be no
+    ordinary words, which would be more of the sentence ("takk for hjelpen")."""
     line_end = text.find("\n", start)
     line_end = len(text) if line_end == -1 else line_end
     words = text[start:line_end].split()
-    if not 1 <= len(words) <= 3 or not all(_LETTERS_RE.fullmatch(w) and len(w) > 1 for w in words):
+    named = [w for w in words if _LETTERS_RE.fullmatch(w) and len(w) > 1]  # an initial may stand beside ("ola m.")
+    if not 1 <= len(words) <= 3 or not named or not all(w in named or _INITIALS_RE.fullmatch(w) for w in words):
         return None
     if "\n" not in text[max(0, start - 3) : start] and (
         text[line_end:].strip() or any(fold_str(w) in common for w in words if not particle.fullmatch(w))

@@ -751,6 +751,9 @@ def test_order_numbers_in_the_forms_customers_write(lang, text, expected):
 NAMES = [
     # Finnish "nimellä" (in the name of) and the engineer's title "Ins." (a sixteenth blind batch)
     pytest.param("fi", "Tilaus tehtiin nimellä Janne Mäkelä.", ["Janne Mäkelä"], id="fi-nimella"),
+    # a name in lower case with an initial beside it, on the sign-off's line
+    pytest.param("pl", "mozecie sprawdzic co sie dzieje??\npozdrawiam, ola m.", ["ola m."], id="pl-lower-case-initial"),
+    pytest.param("nb", "Takk for svar.\nmvh kari n.", ["kari n."], id="nb-lower-case-initial"),
     pytest.param("fi", "Odotan vastausta.\n\nKiittäen\nIns. Raimo K. Lehtola", ["Raimo K. Lehtola"], id="fi-ins-title"),
     # a lower-case title before the signed name is no part of it (a blind batch of 2026-11-27)
     pytest.param("pl", "Proszę o kontakt.\n\nZ poważaniem\nmgr inż. Tadeusz Malina", ["Tadeusz Malina"],
