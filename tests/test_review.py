@@ -342,6 +342,9 @@ NOT_A_FOLLOW_UP = [
     ("nl", "Ik stuur je een berichtje zodra de monteur is ingepland.", True),
     ("uk", "У середу перевірю, чи надійшли гроші, і відпишу вам.", True),
     ("ru", "Ответ продавца мы направим вам на почту в течение недели.", True),
+    # a named person will get in touch (a held-out batch of 2026-11-27)
+    ("de", "Wir haben die Firma Kältedienst Nord beauftragt; der Monteur meldet sich bald bei Ihnen wegen eines Termins.",
+     True),
 ]
 
 
