@@ -343,7 +343,7 @@ NOT_A_FOLLOW_UP = [
     ("uk", "У середу перевірю, чи надійшли гроші, і відпишу вам.", True),
     ("ru", "Ответ продавца мы направим вам на почту в течение недели.", True),
     # a named person will get in touch (a held-out batch of 2026-11-27)
-    ("de", "Wir haben die Firma Kältedienst Nord beauftragt; der Monteur meldet sich bald bei Ihnen wegen eines Termins.",
+    ("de", "Wir haben die Firma Kältedienst Nord beauftragt; der Monteur meldet sich bald bei Ihnen wegen des Termins.",
      True),
 ]
 
@@ -415,6 +415,33 @@ NOT_A_PREVENTION = [
 ])
 def test_near_misses_show_neither_follow_up_nor_prevention(reviewer, criterion, lang, sentence, shows):
     assert reviewer.review(sentence, language=lang).criterion(criterion).passed is shows
+
+
+# Faults worded politely: the customer's account corrected by name or by count, the problem played down as normal,
+# a non-apology, the blame put on what the customer wrote or accepted (a seventeenth blind batch, weighted to the
+# faults, taught these); near misses that own the problem or help stay clear. Written for this test, not copied.
+POLITE_FAULTS = [
+    ("argues_with_customer", "en", "Contrary to what you wrote, our driver rang the bell twice.", False),
+    ("argues_with_customer", "de", "Anders als Sie schreiben, hat der Techniker Sie am Montag angerufen.", False),
+    ("argues_with_customer", "fr", "Contrairement à ce que vous dites, la commande a bien été livrée mardi.", False),
+    ("argues_with_customer", "nb", "Vi har registrert to henvendelser fra deg, ikke fem.", False),
+    ("argues_with_customer", "sv", "Väntetiden var inte 40 minuter utan knappt en kvart.", False),
+    ("argues_with_customer", "ru", "Вы пишете, что звонили трижды, однако в системе есть только один звонок.", False),
+    ("argues_with_customer", "sv", "Förseningen på tio minuter ligger inom det normala för en fredag.", False),
+    ("argues_with_customer", "nb", "Vi sender deg to nye pakker, ikke bare én, slik at du rekker bursdagen.", True),
+    ("defensive_or_blaming", "en", "We regret that you feel the staff were unhelpful.", False),
+    ("defensive_or_blaming", "nb", "Vi beklager at du opplever at saken har tatt lang tid.", False),
+    ("defensive_or_blaming", "de", "Hätten Sie das Formular vollständig ausgefüllt, wäre der Antrag fertig.", False),
+    ("defensive_or_blaming", "da", "Pakken blev leveret til den adresse, du selv skrev ved bestillingen.", False),
+    ("defensive_or_blaming", "fr", "Ces frais figurent dans les conditions générales que vous avez acceptées.", False),
+    ("defensive_or_blaming", "en", "We are sorry the parcel went to the wrong address; the label was our error.", True),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("criterion", "lang", "sentence", "passed"), POLITE_FAULTS)
+def test_polite_faults_are_faults(reviewer, criterion, lang, sentence, passed):
+    assert reviewer.review(sentence, language=lang).criterion(criterion).passed is passed
 
 
 # A sentence that names the problem only to dispute it reads as arguing, not as acknowledging (eval/README.md:
