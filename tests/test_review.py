@@ -435,6 +435,10 @@ POLITE_FAULTS = [
     ("defensive_or_blaming", "da", "Pakken blev leveret til den adresse, du selv skrev ved bestillingen.", False),
     ("defensive_or_blaming", "fr", "Ces frais figurent dans les conditions générales que vous avez acceptées.", False),
     ("defensive_or_blaming", "en", "We are sorry the parcel went to the wrong address; the label was our error.", True),
+    # a real apology for what the customer went through is no non-apology
+    ("defensive_or_blaming", "nb", "Vi beklager at du opplever ustabil forbindelse, og feilen er nå rettet.", True),
+    ("defensive_or_blaming", "sv", "Vi beklagar att du upplever störningar i nätet den här veckan.", True),
+    ("defensive_or_blaming", "en", "I'm sorry that you felt unsafe on the bus that evening.", True),
 ]
 
 
