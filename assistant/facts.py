@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from .analysis_data import AnalysisResources, load_analysis_resources
 from .guard import mask_injections
 from .names import closing_name, lower_case_name, name_after, name_below
-from .products import find_products, listed_names, name_check, ordinary_words, word_check
+from .products import find_products, listed_names, name_check, ordinary_words, shouted, word_check
 from .textmatch import Folded, cue_pattern, fold, fold_str
 from .types import Fact
 
@@ -330,11 +330,10 @@ def find_facts(text: str, resources: AnalysisResources, language: str | None = N
         if folded.text[end - 1] == "." and _SENTENCE_AFTER.match(text, folded.position(end)):
             end -= 1  # "Сплатила 6 499 грн. Прошу ...": the abbreviation's dot ends the sentence too
         add("amount", m.start(), end)
-    letters = [c for c in text if c.isalpha()]
-    shouted = sum(c.isupper() for c in letters) > len(letters) / 2
+    is_shouted = shouted(text)
     for key in ("date_numeric", "date_month"):
         for m in pats[key].finditer(folded.text):
-            if key == "date_numeric" and not shouted and _BARE_DAY_MONTH.fullmatch(m.group()) and (
+            if key == "date_numeric" and not is_shouted and _BARE_DAY_MONTH.fullmatch(m.group()) and (
                 _CODE_BEFORE.search(text, max(0, folded.position(m.start()) - 30), folded.position(m.start()))
             ):
                 continue  # "Nordvarme LX 9/12", "Björkfors KB 12/2 Inox": a variant of the model, no date

@@ -316,6 +316,13 @@ def _unknown_brands(text: str, grammar: _Grammar, is_word: Callable[[str], bool]
     return found
 
 
+def shouted(text: str) -> bool:
+    """Whether most letters of ``text`` are capitals: a shouted letter, where a capital tells nothing of a name or a
+    model code."""
+    letters = [c for c in text if c.isalpha()]
+    return sum(c.isupper() for c in letters) > len(letters) / 2
+
+
 def _is_shouted(word: str) -> bool:
     """A word in capitals that is no brand abbreviation ("a HUGE mistake", not "an LG")."""
     return word.isupper() and len(word) > 4
@@ -331,9 +338,7 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
              or (brand is not None and brand.match(m.group(1))))]
     if brand is not None:
         spans.extend(m.span() for m in brand.finditer(text))
-    letters = [c for c in text if c.isalpha()]
-    if sum(c.isupper() for c in letters) > len(letters) / 2:
-        letters = []  # shouted text: a capital letter tells nothing of a name
+    letters = [] if shouted(text) else [c for c in text if c.isalpha()]  # shouted: capitals tell nothing of a name
     lead = _lead_pattern(resources, language)
     if lead is not None and letters:  # before the shapes below: "a Shark Stratos IZ400" over "Stratos IZ400"
         spans.extend(m.span(1) for m in lead.finditer(text) if not _is_shouted(m.group(1).split()[0]))
