@@ -13,12 +13,16 @@ supported languages, so their columns are the baselines at no extra cost.
 
 Accuracy counts nb and nn strictly (a Bokmål text called Nynorsk is wrong) and counts "cannot tell" as wrong;
 ``merged`` is the same with nb and nn as one language (langdetect knows only ``no``, which it gives to both).
+On the external test data every system is also scored against the audited Bokmål and Nynorsk labels of
+``eval/data/langid_audit`` (native readers' judgement of each sentence; see its README).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
+import json
 import random
 import re
 import sys
@@ -34,6 +38,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV_DIR = ROOT / "eval" / "data" / "langid_dev"
 EXTERNAL_DIR = ROOT.parent / "shared" / "external" / "langid"
 KINDS = ("sentences", "word-pairs", "single-words")
+# Native readers' judgement of every Bokmål and Nynorsk sentence of the external test data (see eval/README.md,
+# "Audit of the external Bokmål and Nynorsk labels"): a measurement of that data, never used to tune anything.
+AUDIT_FILE = ROOT / "eval" / "data" / "langid_audit" / "nbnn_sentences.jsonl"
 SYSTEMS = ("ours", "lingua", "heliport", "py3langid", "langdetect")
 
 
@@ -123,26 +130,68 @@ def score(
     evidence: Mapping[str, Mapping[str, Sequence[Evidence]]],
     predict: Mapping[str, Callable[[Evidence], str | None]],
     merge: Mapping[str, str] | None = None,
+    golds: Mapping[str, Mapping[str, Sequence[str]]] | None = None,
 ) -> list[Score]:
-    """Accuracy per system and kind; ``merge`` maps codes counted as one for ``merged_accuracy``."""
+    """Accuracy per system and kind; ``merge`` maps codes counted as one for ``merged_accuracy``.
+
+    Each text's gold language is its file's, unless ``golds`` (kind -> file language -> one label per text) says
+    otherwise; per-language figures are then over the texts whose gold is that language."""
     merge = merge or {"nn": "nb"}
     out = []
     for system, fn in predict.items():
         for kind, by_lang in evidence.items():
             sc = Score(system, kind)
             for lang, evs in by_lang.items():
-                sc.totals[lang] = len(evs)
-                sc.hits[lang] = 0
-                for ev in evs:
+                labels = (golds or {}).get(kind, {}).get(lang) or [lang] * len(evs)
+                for ev, gold in zip(evs, labels, strict=True):
                     guess = fn(ev)
-                    if guess == lang:
-                        sc.hits[lang] += 1
-                    else:
-                        sc.confusions[(lang, guess or "none")] += 1
+                    sc.totals[gold] = sc.totals.get(gold, 0) + 1
+                    sc.hits[gold] = sc.hits.get(gold, 0) + (guess == gold)
+                    if guess != gold:
+                        sc.confusions[(gold, guess or "none")] += 1
                     sc.abstained += guess is None
-                    sc.merged_hits += guess is not None and merge.get(guess, guess) == merge.get(lang, lang)
+                    sc.merged_hits += guess is not None and merge.get(guess, guess) == merge.get(gold, gold)
             out.append(sc)
     return out
+
+
+def text_key(text: str) -> str:
+    """How the audit file names a line without copying it: the first 12 hex digits of its SHA-1."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def audited_golds(
+    data: Mapping[str, Mapping[str, Sequence[str]]], sentences: Mapping[str, Sequence[str]],
+    audit_file: Path = AUDIT_FILE,
+) -> tuple[dict[str, dict[str, list[str]]], Counter[tuple[str, str, str]]]:
+    """Gold labels of ``data`` after the audit, and how many texts changed (kind, file label, audited label).
+
+    A sentence takes the audited label where every reader judged it to be in the other standard (``audited``
+    in the file); a word pair takes the audited label of the one sentence of its file that holds both its words
+    (lingua drew the pairs from its sentences), and its file's label when no single sentence does."""
+    audit = {}
+    for line in audit_file.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        audit[(row["file"], row["sha1"])] = row["audited"]
+    golds: dict[str, dict[str, list[str]]] = {}
+    changed: Counter[tuple[str, str, str]] = Counter()
+    for lang, texts in sentences.items():
+        sentence_gold = [audit.get((lang, text_key(t)), lang) for t in texts]
+        tokens = [set(re.findall(r"\w+", t.lower())) for t in texts]
+        for kind, by_lang in data.items():
+            if lang not in by_lang or kind not in ("sentences", "word-pairs"):
+                continue
+            labels = []
+            for text in by_lang[lang]:
+                if kind == "sentences":
+                    labels.append(audit.get((lang, text_key(text)), lang))
+                else:
+                    words = text.lower().split()
+                    source = [i for i, toks in enumerate(tokens) if all(w in toks for w in words)]
+                    labels.append(sentence_gold[source[0]] if len(source) == 1 else lang)
+                changed[(kind, lang, labels[-1])] += labels[-1] != lang
+            golds.setdefault(kind, {})[lang] = labels
+    return golds, +changed
 
 
 def evaluate(
@@ -153,13 +202,52 @@ def evaluate(
     detector: LanguageDetector | None = None,
 ) -> list[Score]:
     """Score every system on one data folder (the entry point for ``complaint-assistant eval``)."""
+    return evaluate_audited(folder, kinds=kinds, limit=limit, detector=detector)[0]
+
+
+def evaluate_audited(
+    folder: Path,
+    *,
+    kinds: Iterable[str] = KINDS,
+    limit: int | None = None,
+    detector: LanguageDetector | None = None,
+    audit_file: Path = AUDIT_FILE,
+) -> tuple[list[Score], list[Score] | None, Counter[tuple[str, str, str]]]:
+    """Scores against the files' labels and, for the external test data when the audit file exists, against the
+    audited Bokmål and Nynorsk labels (else ``None``), from one pass of the detectors; and the relabelled counts."""
     detector = detector or LanguageDetector()
     data = load_folder(folder, kinds, limit)
     data = {
         kind: {lang: texts for lang, texts in by_lang.items() if lang in detector.codes}
         for kind, by_lang in data.items()
     }
-    return score(gather_evidence(detector, data), predictors(detector))
+    evidence = gather_evidence(detector, data)
+    predict = predictors(detector)
+    plain = score(evidence, predict)
+    if folder.resolve() != EXTERNAL_DIR.resolve() or not audit_file.exists():
+        return plain, None, Counter()
+    sentences = load_folder(folder, ("sentences",))["sentences"]
+    golds, changed = audited_golds(data, {k: v for k, v in sentences.items() if k in ("nb", "nn")}, audit_file)
+    return plain, score(evidence, predict, golds=golds), changed
+
+
+def markdown_audited(scores: Sequence[Score], changed: Mapping[tuple[str, str, str], int]) -> str:
+    """The summary table again, against the audited Bokmål and Nynorsk labels, with what the audit changed."""
+    kinds = list(dict.fromkeys(s.kind for s in scores))
+    by = {(s.system, s.kind): s for s in scores}
+    moved = "; ".join(f"{n} {kind} {lang}→{gold}" for (kind, lang, gold), n in sorted(changed.items()))
+    lines = ["Against the audited Bokmål and Nynorsk labels (`eval/data/langid_audit`; every other language as "
+             f"filed; relabelled: {moved or 'none'}):", "",
+             "| system | " + " | ".join(f"{k} (strict)" for k in kinds) + " | nb | nn |",
+             "|---" * (len(kinds) + 3) + "|"]
+    for system in SYSTEMS:
+        if all((system, k) in by for k in kinds):
+            cells = [f"{by[system, k].accuracy:.1%}" for k in kinds]
+            first = by[system, kinds[0]]
+            cells += [f"{first.language_accuracy(lg):.1%}" for lg in ("nb", "nn")]
+            lines.append(f"| {system} | " + " | ".join(cells) + " |")
+    lines.append(f"\n(nb and nn columns: {kinds[0]}.)")
+    return "\n".join(lines)
 
 
 def evaluate_all(limit: int | None = None, detector: LanguageDetector | None = None) -> dict[str, list[Score]]:
@@ -335,8 +423,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     for folder in folders:
         started = time.perf_counter()
         kinds = list(args.kinds) + (["short"] if folder.resolve() == DEV_DIR else [])
-        scores = evaluate(folder, kinds=kinds, limit=args.limit, detector=detector)
+        scores, audited, changed = evaluate_audited(folder, kinds=kinds, limit=args.limit, detector=detector)
         print(markdown(scores, f"{folder.name} ({time.perf_counter() - started:.0f} s)"))
+        if audited is not None:
+            print()
+            print(markdown_audited(audited, changed))
         print()
     return 0
 

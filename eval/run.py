@@ -93,9 +93,13 @@ def language_section(assistant, complaints: list[dict[str, Any]], limit: int | N
         "",
     ]
     if langid.EXTERNAL_DIR.is_dir():
-        scores = langid.evaluate(langid.EXTERNAL_DIR, kinds=("sentences", "word-pairs"), limit=limit, detector=detector)
+        scores, audited, changed = langid.evaluate_audited(
+            langid.EXTERNAL_DIR, kinds=("sentences", "word-pairs"), limit=limit, detector=detector
+        )
         title = "External test data (lingua's language-testdata, `shared/external/langid`)"
         lines.append(langid.markdown(scores, title))
+        if audited is not None:
+            lines += ["", langid.markdown_audited(audited, changed)]
     else:
         lines.append(f"External test data not found at {langid.EXTERNAL_DIR}; skipped.")
     lines.append("")
