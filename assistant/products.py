@@ -76,9 +76,11 @@ _WORD = r"[A-ZÀ-Þ][\w'’]*\w(?:-[A-Z\d][\w'’]*)*"  # "Vitamix", "Wi-Fi", "X
 _COMPOUND_TAIL = re.compile(r"-([^\W\d_A-ZÀ-ÞА-ЯЁ][^\W\d_]{2,})")
 _NOUN_TAIL = re.compile(r"-([A-ZÀ-Þ][^\W\d_A-ZÀ-Þ]{3,})(?![\w-])")  # "Bosch-Akkuschrauber" where nouns are capitalised
 # A name in quotes after the noun it names ("sofaen «Moss 3-seter»", "ліжко «Мрія-3»", "Ecksofa „Kiel U-Form“"):
-# capitalised, and shaped like a model (a digit or a hyphen), or two capitalised words.
+# capitalised, and shaped like a model (a digit or a hyphen), or two capitalised words -- but not in a shouted letter,
+# where every word is capitalised (an error message in quotes: «ОШИБКА СИНХРОНИЗАЦИИ»).
 _QUOTED = re.compile(r"(?<=\w[ ])[«\"“„”]([A-ZÀ-ÞА-ЯЁІЇЄ][^«»\"“”„\n]{0,38}[^\s«»\"“”„])[»\"”“]")
-_QUOTED_SHAPE = re.compile(r".*[\d-]|[A-ZÀ-ÞА-ЯЁІЇЄ]\S*[ ][A-ZÀ-ÞА-ЯЁІЇЄ]")
+_QUOTED_CODE = re.compile(r".*[\d-]")
+_QUOTED_SHAPE = re.compile(_QUOTED_CODE.pattern + r"|[A-ZÀ-ÞА-ЯЁІЇЄ]\S*[ ][A-ZÀ-ÞА-ЯЁІЇЄ]")
 # A model code in lower case after a listed brand ("dyson v15", "sony wh-1000xm4", "jbl flip 6")
 _LOWER_CODE = r"[a-zA-Z]*-?\d[a-zA-Z\d]*(?:-[a-zA-Z\d]+)*\+?"
 
@@ -359,7 +361,8 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
         spans.extend(m.span() for m in lower.finditer(text) if _is_lower_model(text, m, own, grammar))
     spans.extend(_lower_names(text, resources, own, lang_words))
     quoted = [m.span(1) for m in _QUOTED.finditer(text)
-              if _QUOTED_SHAPE.match(m.group(1)) and fold_str(m.group(1).split()[0].split("-")[0]) not in common]
+              if (_QUOTED_SHAPE if letters else _QUOTED_CODE).match(m.group(1))
+              and fold_str(m.group(1).split()[0].split("-")[0]) not in common]
     # not "Закон РФ 2300-1": an ordinary word with a number is no name
     spans.extend(m.span(1) for m in _CYRILLIC_MODEL.finditer(text)
                  if fold_str(m.group(1).split()[0].split("-")[0]) not in own)
@@ -404,10 +407,14 @@ def _lower_name_pattern(resources: AnalysisResources) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(b) for b in brands) + r")((?:[ ][a-z][a-z'’-]+){1,3})")
 
 
+_LOWER_VARIANT = re.compile(r"[ ]([a-z])(?![\w'’-])")
+
+
 def _lower_names(text: str, resources: AnalysisResources, ordinary: frozenset[str],
                  is_word: Callable[[str], bool] | None) -> list[tuple[int, int]]:
     """A listed brand and its model's name all in lower case, with no code ("dyson airwrap into", "nespresso
-    vertuo pop, fikk"): the words up to the first ordinary word of the language. The first word is no word of the
+    vertuo pop, fikk"): the words up to the first ordinary word of the language, and a variant letter after them
+    that is no word ("stokke xplory x", not the "w" of "dedica w kuchni"). The first word is no word of the
     language's dictionary, which would be a generic noun ("samsung vaskemaskin 8 kg"), unless a model word
     ("cosori turbo blaze"); without a dictionary nothing is found."""
     pattern = _lower_name_pattern(resources)
@@ -422,6 +429,9 @@ def _lower_names(text: str, resources: AnalysisResources, ordinary: frozenset[st
             if fold_str(w.group(1)) in ordinary:
                 break
             end = m.start(1) + w.end()
+        letter = _LOWER_VARIANT.match(text, end) if end == m.end() else None
+        if letter and fold_str(letter.group(1)) not in ordinary and not is_word(letter.group(1)):
+            end = letter.end()  # "stokke xplory x", "delonghi magnifica s": a variant letter, which is no word
         if end > m.start(1):
             spans.append((m.start(), end))
     return spans
@@ -429,8 +439,9 @@ def _lower_names(text: str, resources: AnalysisResources, ordinary: frozenset[st
 
 def _is_lower_model(text: str, m: re.Match[str], ordinary: frozenset[str], grammar: _Grammar) -> bool:
     """Whether a listed brand and the lower-case words after it name a model: no ordinary word between brand and
-    code ("iphone og 2 ladere"), and a lone digit only after a model word and before the end of a sentence or a
-    model word ("jbl flip 6.", "lenovo legion 5 pro"; not "polar 2", "apple watch 2 weeks", "bosch drill 8 kg")."""
+    code ("iphone og 2 ladere"), and a lone digit only after a model word, or before the end of a sentence, a
+    bracket or a model word ("jbl flip 6.", "garmin fenix 6 (...)", "lenovo legion 5 pro"; not "polar 2", "apple
+    watch 2 weeks", "bosch drill 8 kg")."""
     if set(m.group("words").split()) & ordinary:
         return False
     if not m.group("brand").islower():  # "Samsung galaxy s22", not "Apple charger 20w" nor "Samsung vaskemaskin 8 kg",
@@ -440,7 +451,7 @@ def _is_lower_model(text: str, m: re.Match[str], ordinary: frozenset[str], gramm
         return True
     if m.group("words") and grammar.more.fullmatch(" " + m.group("words").split()[-1]):
         return True  # "airpods pro 2": a digit after a model word
-    return bool(m.group("words")) and bool(re.match(r"\s*(?:[,.!?;:)]|\Z)", text[m.end() :])
+    return bool(m.group("words")) and bool(re.match(r"\s*(?:[,.!?;:()]|\Z)", text[m.end() :])
                                            or grammar.more.match(text, m.end()))
 
 

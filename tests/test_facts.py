@@ -258,6 +258,11 @@ PRODUCTS = [
     pytest.param("nb", "bestilte en nespresso vertuo, fikk kapsler", ["nespresso vertuo"], id="nb-lower-name-comma"),
     pytest.param("es", "la cosori turbo blaze en la cocina", ["cosori turbo blaze"], id="es-lower-model-word"),
     pytest.param("nb", "philips kaffetrakter lekker", [], id="nb-lower-brand-generic-noun"),
+    # a variant letter that is no word ends the name; a letter that is a word does not ("i", "w")
+    pytest.param("nn", "eg fekk ein stokke trailz x i posten", ["stokke trailz x"], id="nn-lower-variant-letter"),
+    pytest.param("pl", "ekspres delonghi dedica w kuchni cieknie", ["delonghi dedica"], id="pl-lower-letter-is-a-word"),
+    # a lone digit before a bracket ends the name as a comma would; before a word it stays out
+    pytest.param("sv", "min garmin fenix 6 (köpt i mars) laddar inte", ["garmin fenix 6"], id="sv-lower-digit-bracket"),
     # no product of digits alone, "+" ending a name, one capital between a name and its code
     pytest.param("en", "I phoned your line (0345 600 1234) twice.", [], id="en-phone-in-brackets"),
     pytest.param("fi", "tilasin Fiskars Solid+ -oksasakset", ["Fiskars Solid+"], id="fi-plus-after-word"),
@@ -441,6 +446,15 @@ def test_shouted_names_end_at_an_ordinary_word(lang, text, expected):
 def test_shouted_text_has_no_names_by_capitals():
     text = "NI SLÄNGDE PAKETET I EN VATTENPÖL OCH JAG VILL HA PENGARNA TILLBAKA!!!"
     assert [f for f in extract_facts(text, "sv") if f.kind == "product"] == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("ПРИЛОЖЕНИЕ ПИШЕТ «ОШИБКА ОПЛАТЫ» УЖЕ ТРЕТИЙ ДЕНЬ, ВЕРНИТЕ ДЕНЬГИ", []),  # two capitals say nothing here
+    ("ЗАКАЗАЛ ДИВАН «ЛОРА-2» И ЖДУ УЖЕ МЕСЯЦ, ВЕРНИТЕ ДЕНЬГИ", ["ЛОРА-2"]),  # a model's shape still does
+    ("Заказал диван «Лора Люкс» и жду месяц.", ["Лора Люкс"]),  # and two capitals do where few words have one
+])
+def test_a_quoted_name_in_a_shouted_letter_needs_a_models_shape(text, expected):
+    assert [f.value for f in extract_facts(text, "ru") if f.kind == "product"] == expected
 
 
 def test_a_product_stops_before_a_date():
