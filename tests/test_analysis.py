@@ -239,6 +239,16 @@ FLAG_CASES = [
     ("de-cannot-order-is-not-churn", "de", "Seit gestern kann ich in der App nichts mehr bestellen.", set()),
     ("nb-never-bought-is-not-churn", "nb", "Jeg har aldri kjøpt noe så dårlig før.", set()),
     ("fi-churn-from-you", "fi", "En tilaa teiltä enää koskaan mitään.", {"churn_threat"}),
+    # the verb before "не буду" as well as after it; switching operator, with and without diacritics
+    ("ru-churn-verb-first", "ru", "Больше ничего у вас заказывать не буду.", {"churn_threat"}),
+    ("uk-churn-verb-first", "uk", "Більше у вас купувати не буду.", {"churn_threat"}),
+    ("sv-churn-operator", "sv", "Löser ni inte det här i veckan byter jag operatör.", {"churn_threat"}),
+    ("fr-churn-operator-no-accents", "fr", "Je pars chez un autre operateur si rien ne bouge.", {"churn_threat"}),
+    # the national complaints boards and financial ombudsmen are regulatory action (eval/README.md)
+    ("da-complaints-board", "da", "Ellers går sagen videre til Energiklagenævnet.", {"legal_threat"}),
+    ("nb-complaints-board", "nb", "Jeg sender saken til Finansklagenemnda om jeg ikke hører noe.", {"legal_threat"}),
+    ("pl-financial-ombudsman", "pl", "Złożę wniosek do Rzecznika Finansowego.", {"legal_threat"}),
+    ("ru-financial-ombudsman", "ru", "Буду писать финансовому уполномоченному.", {"legal_threat"}),
     ("es-burning-smell", "es", "El secador olía a quemado después de cinco minutos.", {"safety_risk"}),
     ("en-small-amount", "en", "You charged me $12.99 for shipping that should have been free.", set()),
     # high_value starts at about 1,000 euros in every currency (the label rule in eval/README.md)
