@@ -244,6 +244,11 @@ FLAG_CASES = [
     ("uk-churn-verb-first", "uk", "Більше у вас купувати не буду.", {"churn_threat"}),
     ("sv-churn-operator", "sv", "Löser ni inte det här i veckan byter jag operatör.", {"churn_threat"}),
     ("fr-churn-operator-no-accents", "fr", "Je pars chez un autre operateur si rien ne bouge.", {"churn_threat"}),
+    ("sv-churn-now-over", "sv", "Jag har varit kund i tolv år, men nu får det vara slut.", {"churn_threat"}),
+    ("de-churn-nothing-more", "de", "Nach so einer Behandlung kaufe ich bei euch nichts mehr.", {"churn_threat"}),
+    ("en-churn-porting", "en", "If this isn't fixed by Friday I'm porting my number.", {"churn_threat"}),
+    ("nn-churn-hjaa", "nn", "Eg kjem aldri meir til å handle hjå dykk.", {"churn_threat"}),
+    ("nb-patience-over-is-not-churn", "nb", "Nå er det slutt på tålmodigheten min.", set()),
     # the national complaints boards and financial ombudsmen are regulatory action (eval/README.md)
     ("da-complaints-board", "da", "Ellers går sagen videre til Energiklagenævnet.", {"legal_threat"}),
     ("nb-complaints-board", "nb", "Jeg sender saken til Finansklagenemnda om jeg ikke hører noe.", {"legal_threat"}),
