@@ -439,6 +439,19 @@ POLITE_FAULTS = [
     ("defensive_or_blaming", "nb", "Vi beklager at du opplever ustabil forbindelse, og feilen er nå rettet.", True),
     ("defensive_or_blaming", "sv", "Vi beklagar att du upplever störningar i nätet den här veckan.", True),
     ("defensive_or_blaming", "en", "I'm sorry that you felt unsafe on the bus that evening.", True),
+    # the fault put on a third party, "not us", at the end of a long sentence after an apology; what the customer
+    # should have done, as a condition; the mistake owned as ours, "not yours", is no blame
+    ("defensive_or_blaming", "pl", "Przepraszamy za kłopot. Opóźnienie wzięło się stąd, że hurtownia, z którą "
+     "współpracujemy od lat, nie dostarczyła na czas zamówionych lamp, więc odpowiada za to ona, a nie "
+     "administracja. Lampy zamontujemy w piątek.", False),
+    ("defensive_or_blaming", "ru", "Приносим извинения за неудобства. Ремонт трубы на вашей улице, который начался "
+     "ещё в понедельник, ведёт городская водоканальная служба, а не управляющая компания. Воду включат в "
+     "пятницу.", False),
+    ("defensive_or_blaming", "en", "Sorry for the trouble. The outage came from roadworks on your street, where a "
+     "contractor for the council cut the fibre cable, and not us. The line will be back tomorrow.", False),
+    ("defensive_or_blaming", "sv", "Hade du anmält flytten i tid hade fakturan kommit rätt.", False),
+    ("defensive_or_blaming", "en", "Had you told us about the allergy, the kitchen would have prepared it.", False),
+    ("defensive_or_blaming", "en", "The mistake was ours, not yours, and we have refunded the fee.", True),
 ]
 
 
