@@ -945,6 +945,16 @@ ANCHORS_AND_UNLESS = [
                  id="en-terms-quoted"),
     pytest.param("uk", "prevent_recurrence", "Я передав запит у відділ білінгу, щоб там перевірили, чому так сталося.",
                  False, id="uk-find-out-why"),
+    # a held-out batch of ordinary replies: a check of this case's records, a cause told in the past and a
+    # replacement arranged are no measure; a check that leads to a change still is one
+    pytest.param("en", "prevent_recurrence", "We checked the tracking scan and the parcel went to number 14 instead.",
+                 False, id="en-records-checked"),
+    pytest.param("en", "prevent_recurrence", "We reviewed the camera footage and will now train all drivers on it.",
+                 True, id="en-records-checked-then-change"),
+    pytest.param("sv", "prevent_recurrence", "Ordern stoppades automatiskt eftersom adressen saknade postnummer.",
+                 False, id="sv-cause-in-the-past"),
+    pytest.param("ru", "prevent_recurrence", "Я оформил для вас замену чайника, новый привезут в четверг.", False,
+                 id="ru-replacement-arranged"),
 ]
 CUES_ALONE = [
     # cues alone (every classifier off), in the forms a twelfth blind reply batch used
