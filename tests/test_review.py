@@ -429,6 +429,12 @@ POLITE_FAULTS = [
     ("argues_with_customer", "ru", "Вы пишете, что звонили трижды, однако в системе есть только один звонок.", False),
     ("argues_with_customer", "sv", "Förseningen på tio minuter ligger inom det normala för en fredag.", False),
     ("argues_with_customer", "nb", "Vi sender deg to nye pakker, ikke bare én, slik at du rekker bursdagen.", True),
+    # a count or a duration of the customer's corrected, "not three weeks but nine days"; "not one but two" gives
+    ("argues_with_customer", "ru", "Приносим извинения. Света в подъезде не было не две недели, как вы пишете в "
+     "обращении, а пять дней, с прошлой пятницы.", False),
+    ("argues_with_customer", "de", "Entschuldigen Sie die Umstände. Laut unserem System haben Sie uns nicht vier "
+     "Mal angerufen, wie Sie in Ihrer Nachricht schreiben, sondern einmal am Dienstag.", False),
+    ("argues_with_customer", "en", "We will send not one but two replacement chargers today.", True),
     ("defensive_or_blaming", "en", "We regret that you feel the staff were unhelpful.", False),
     ("defensive_or_blaming", "nb", "Vi beklager at du opplever at saken har tatt lang tid.", False),
     ("defensive_or_blaming", "de", "Hätten Sie das Formular vollständig ausgefüllt, wäre der Antrag fertig.", False),
