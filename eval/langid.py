@@ -38,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DEV_DIR = ROOT / "eval" / "data" / "langid_dev"
 EXTERNAL_DIR = ROOT.parent / "shared" / "external" / "langid"
 KINDS = ("sentences", "word-pairs", "single-words")
-# Native readers' judgement of every Bokmål and Nynorsk sentence of the external test data (see eval/README.md,
-# "Audit of the external Bokmål and Nynorsk labels"): a measurement of that data, never used to tune anything.
+# Native readers' judgement of every Bokmål and Nynorsk sentence of the external test data (how it was made and
+# what it found: eval/data/langid_audit/README.md): a measurement of that data, never used to tune anything.
 AUDIT_FILE = ROOT / "eval" / "data" / "langid_audit" / "nbnn_sentences.jsonl"
 SYSTEMS = ("ours", "lingua", "heliport", "py3langid", "langdetect")
 
@@ -173,9 +173,12 @@ def audited_golds(
     for line in audit_file.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         audit[(row["file"], row["sha1"])] = row["audited"]
+    audited_files = {file for file, _ in audit}
     golds: dict[str, dict[str, list[str]]] = {}
     changed: Counter[tuple[str, str, str]] = Counter()
     for lang, texts in sentences.items():
+        if lang not in audited_files:
+            continue  # a file nobody read keeps its labels
         sentence_gold = [audit.get((lang, text_key(t)), lang) for t in texts]
         tokens = [set(re.findall(r"\w+", t.lower())) for t in texts]
         for kind, by_lang in data.items():
@@ -227,7 +230,7 @@ def evaluate_audited(
     if folder.resolve() != EXTERNAL_DIR.resolve() or not audit_file.exists():
         return plain, None, Counter()
     sentences = load_folder(folder, ("sentences",))["sentences"]
-    golds, changed = audited_golds(data, {k: v for k, v in sentences.items() if k in ("nb", "nn")}, audit_file)
+    golds, changed = audited_golds(data, sentences, audit_file)
     return plain, score(evidence, predict, golds=golds), changed
 
 
