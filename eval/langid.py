@@ -204,8 +204,8 @@ def evaluate(
     limit: int | None = None,
     detector: LanguageDetector | None = None,
 ) -> list[Score]:
-    """Score every system on one data folder (the entry point for ``complaint-assistant eval``)."""
-    return evaluate_audited(folder, kinds=kinds, limit=limit, detector=detector)[0]
+    """Score every system on one data folder against its files' labels (see :func:`evaluate_audited` for both)."""
+    return evaluate_audited(folder, kinds=kinds, limit=limit, detector=detector, audit_file=None)[0]
 
 
 def evaluate_audited(
@@ -214,10 +214,11 @@ def evaluate_audited(
     kinds: Iterable[str] = KINDS,
     limit: int | None = None,
     detector: LanguageDetector | None = None,
-    audit_file: Path = AUDIT_FILE,
+    audit_file: Path | None = AUDIT_FILE,
 ) -> tuple[list[Score], list[Score] | None, Counter[tuple[str, str, str]]]:
     """Scores against the files' labels and, for the external test data when the audit file exists, against the
-    audited Bokmål and Nynorsk labels (else ``None``), from one pass of the detectors; and the relabelled counts."""
+    audited labels (else ``None``), from one pass of the detectors; and the relabelled counts. The entry point for
+    ``complaint-assistant eval``; ``audit_file=None`` skips the audit."""
     detector = detector or LanguageDetector()
     data = load_folder(folder, kinds, limit)
     data = {
@@ -227,7 +228,7 @@ def evaluate_audited(
     evidence = gather_evidence(detector, data)
     predict = predictors(detector)
     plain = score(evidence, predict)
-    if folder.resolve() != EXTERNAL_DIR.resolve() or not audit_file.exists():
+    if audit_file is None or folder.resolve() != EXTERNAL_DIR.resolve() or not audit_file.exists():
         return plain, None, Counter()
     sentences = load_folder(folder, ("sentences",))["sentences"]
     golds, changed = audited_golds(data, sentences, audit_file)
@@ -235,21 +236,24 @@ def evaluate_audited(
 
 
 def markdown_audited(scores: Sequence[Score], changed: Mapping[tuple[str, str, str], int]) -> str:
-    """The summary table again, against the audited Bokmål and Nynorsk labels, with what the audit changed."""
+    """The summary table again, against the audited labels, with what the audit changed and the accuracy on the
+    first kind's texts of each language the audit relabelled."""
     kinds = list(dict.fromkeys(s.kind for s in scores))
+    langs = sorted({code for (_, lang, gold) in changed for code in (lang, gold)})
     by = {(s.system, s.kind): s for s in scores}
     moved = "; ".join(f"{n} {kind} {lang}→{gold}" for (kind, lang, gold), n in sorted(changed.items()))
     lines = ["Against the audited Bokmål and Nynorsk labels (`eval/data/langid_audit`; every other language as "
              f"filed; relabelled: {moved or 'none'}):", "",
-             "| system | " + " | ".join(f"{k} (strict)" for k in kinds) + " | nb | nn |",
-             "|---" * (len(kinds) + 3) + "|"]
+             "| system | " + " | ".join([*(f"{k} (strict)" for k in kinds), *langs]) + " |",
+             "|---" * (len(kinds) + len(langs) + 1) + "|"]
     for system in SYSTEMS:
         if all((system, k) in by for k in kinds):
             cells = [f"{by[system, k].accuracy:.1%}" for k in kinds]
             first = by[system, kinds[0]]
-            cells += [f"{first.language_accuracy(lg):.1%}" for lg in ("nb", "nn")]
+            cells += [f"{first.language_accuracy(lg):.1%}" for lg in langs]
             lines.append(f"| {system} | " + " | ".join(cells) + " |")
-    lines.append(f"\n(nb and nn columns: {kinds[0]}.)")
+    if langs:
+        lines.append(f"\n({', '.join(langs)} columns: {kinds[0]}.)")
     return "\n".join(lines)
 
 

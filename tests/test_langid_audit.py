@@ -4,7 +4,7 @@ absent."""
 
 import json
 
-from eval.langid import AUDIT_FILE, audited_golds, load_folder, score, text_key
+from eval.langid import AUDIT_FILE, audited_golds, load_folder, markdown_audited, score, text_key
 
 NB_SENTENCES = ["Jeg har ikke fått pakken.", "Eg har ikkje fått pakken.", "Pakken kom i går."]
 NB_PAIRS = ["ikke fått", "ikkje fått", "pakken fått", "kom går"]
@@ -55,3 +55,13 @@ def test_the_committed_audit_follows_its_rule():
         expected = r["judges"][0] if len(agreed) == 1 and agreed <= {"nb", "nn"} else r["file"]
         assert r["audited"] == expected, r
     assert any(r["audited"] != r["file"] for r in rows)
+
+
+def test_the_audited_table_has_a_column_for_each_relabelled_language(tmp_path):
+    data, audit = _folder(tmp_path, [(NB_SENTENCES[1], "nn")])
+    golds, changed = audited_golds(data, data["sentences"], audit)
+    evidence = {"sentences": {"nb": ["nb", "nn", "nb"]}}
+    table = markdown_audited(score(evidence, {"ours": lambda guess: guess}, golds=golds), changed)
+    assert "| system | sentences (strict) | nb | nn |" in table
+    assert "| ours | 100.0% | 100.0% | 100.0% |" in table
+    assert "relabelled: 1 sentences nb→nn" in table
