@@ -80,7 +80,8 @@ class FactData(Strict):
     currency_symbols: tuple[str, ...] = ()  # extra spellings used in this language only, e.g. Danish "kr."
     product_leads: tuple[str, ...] = ()  # words after which a capitalised name is what was bought: "a", "min"
     nouns_capitalised: bool = False  # every noun has a capital (German): a capital after a lead names nothing
-    product_nouns: tuple[str, ...] = ()  # generic goods ("Backofen"): a capitalised one ends a product name
+    # generic goods ("Backofen", "sofa"): where nouns are capitalised one ends a product name; elsewhere one leads it
+    product_nouns: tuple[str, ...] = ()
     inflected_endings: tuple[str, ...] = ()  # "Fiskars-kirveen": an inflected compound tail is left out
     time_words: tuple[str, ...] = ()  # before "21.10" they make it a time of day ("kl. 21.10"), not a date
     date_leads: tuple[str, ...] = ()  # before "6-10" they make it a date ("op 6-10"), not a range ("6-10 dagen")

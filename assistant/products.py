@@ -220,6 +220,22 @@ def _lead_pattern(resources: AnalysisResources, language: str | None) -> re.Patt
     return re.compile(r"(?<!\w)(?i:" + words + r")[ ]+(?:\d{1,2}[ ]?[x×]?[ ]+)?(" + _grammar(resources).name + r")")
 
 
+@functools.lru_cache(maxsize=32)
+def _noun_lead_pattern(resources: AnalysisResources, language: str | None) -> re.Pattern[str] | None:
+    """A generic noun of ``language`` (``product_nouns``) right before a capitalised name: the name is what was
+    bought ("sofaen Bolia Cosima", "la lampe Artemide Tolomeo Mini", "buty Kroki Lekkie"). The noun may be
+    inflected (up to three letters more: "sofaen", "butami") and, five letters or longer, the end of a compound
+    ("robotstøvsugeren"). Only the complaint's own language, and not where every noun is capitalised."""
+    facts = resources.languages[language].facts if language in resources.languages else None
+    if facts is None or facts.nouns_capitalised or not facts.product_nouns:
+        return None
+    nouns = sorted(facts.product_nouns, key=len, reverse=True)
+    long = "|".join(re.escape(n) for n in nouns if len(n) >= 5) or r"(?!x)x"
+    short = "|".join(re.escape(n) for n in nouns if len(n) < 5) or r"(?!x)x"
+    noun = r"(?<![\w-])(?i:[^\W\d_]*(?:" + long + r")|(?:" + short + r"))[^\W\d_]{0,3}"
+    return re.compile(noun + r"[ ](?=[A-ZÀ-Þ])(" + _grammar(resources).name + r")")
+
+
 @functools.lru_cache(maxsize=4)
 def _stop_words(resources: AnalysisResources) -> tuple[frozenset[str], frozenset[str]]:
     """Names that are no product, and words that never start one (leads, months, weekdays), both folded."""
@@ -344,13 +360,19 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     lead = _lead_pattern(resources, language)
     if lead is not None and letters:  # before the shapes below: "a Shark Stratos IZ400" over "Stratos IZ400"
         spans.extend(m.span(1) for m in lead.finditer(text) if not _is_shouted(m.group(1).split()[0]))
+    noun_lead = _noun_lead_pattern(resources, language)
+    names = name_check(language)
+    if noun_lead is not None and letters:  # not a person's name: "kelneren Ola" is no product
+        spans.extend(m.span(1) for m in noun_lead.finditer(text) if not _is_shouted(m.group(1).split()[0])
+                     and not (names is not None and names(m.group(1).split()[0]))
+                     # a capitalised noun mid-sentence is a name's first word ("regnjakka Skodde Pro", "AutoPakiet")
+                     and (text[m.start()].islower() or _SENTENCE_START.search(text, 0, m.start())))
     for m in _BRAND_MODEL.finditer(text):
         spans.append(m.span(1 if m.group(1) else 2))
     grammar = _grammar(resources)
     spans.extend(m.span(1) for m in grammar.spaced_compound.finditer(text))
     common = ordinary_words(resources)
     lang_words = word_check(language, bool(lang and lang.facts.nouns_capitalised))
-    names = name_check(language)
     if letters and lang_words is not None and names is not None:
         spans.extend(_unknown_brands(text, grammar, lambda w: lang_words(w) or names(w)))
         # an ordinary word in capitals is emphasis ("NOT X200"), not a brand; compounds ("NORDGLØD") pass a dictionary
@@ -467,8 +489,11 @@ def _extend(text: str, end: int, grammar: _Grammar) -> int:
 
 @functools.lru_cache(maxsize=32)
 def _product_nouns(resources: AnalysisResources, language: str | None) -> tuple[str, ...]:
+    """The generic nouns that end a name: only where every noun is capitalised ("Neff N 70 Backofen"); elsewhere a
+    capitalised word is the name's own ("Philips Airfryer XXL") and these nouns only lead a name."""
     own = [resources.languages[language]] if language in resources.languages else resources.languages.values()
-    return tuple(sorted({fold_str(n) for lang in own for n in lang.facts.product_nouns}, key=len, reverse=True))
+    return tuple(sorted({fold_str(n) for lang in own if lang.facts.nouns_capitalised for n in lang.facts.product_nouns},
+                        key=len, reverse=True))
 
 
 def _before_noun(text: str, start: int, end: int, nouns: tuple[str, ...]) -> tuple[int, int]:

@@ -286,6 +286,18 @@ PRODUCTS = [
                  ["Cecotec Conga 11090 Spin Revolution Home&Wash"], id="es-five-words"),
     pytest.param("de", "Der De'Longhi Eletta Explore ECAM450.86.T tropft.", ["De'Longhi Eletta Explore ECAM450.86.T"],
                  id="de-apostrophe-brand"),
+    # a generic noun (``product_nouns``) right before a capitalised name leads it, inflected or at a compound's end,
+    # and at a sentence's start; not a person's name after a noun, nor a noun that is part of the name itself
+    pytest.param("nb", "Jeg bestilte sofaen Hødnebø Lune i grå.", ["Hødnebø Lune"], id="nb-noun-lead"),
+    pytest.param("sv", "Jag beställde sängen Dröm Kontinental Plus från er.", ["Dröm Kontinental Plus"],
+                 id="sv-noun-lead-inflected"),
+    pytest.param("fr", "La lampe Lumen Tolomeo Mini est arrivée cassée.", ["Lumen Tolomeo Mini"], id="fr-noun-lead"),
+    pytest.param("es", "Tenemos contratado el plan Confort Hogar Plus desde 2023.", ["Confort Hogar Plus"],
+                 id="es-noun-lead-plan"),
+    pytest.param("da", "Robotstøvsugeren Kvik Rengør kører ikke.", ["Kvik Rengør"], id="da-noun-lead-compound-start"),
+    pytest.param("nb", "Telefonen Kari solgte meg, virker ikke.", [], id="nb-noun-then-person"),
+    pytest.param("nn", "Eg returnerte regnjakka Skodde Pro 3L i går.", ["Skodde Pro 3L"], id="nn-noun-inside-name"),
+    pytest.param("pl", "Szkoda z polisy AutoPakiet Plus nadal czeka.", ["AutoPakiet Plus"], id="pl-noun-inside-name"),
     # a lone capital before a capitalised model part; an unlisted brand of three words before its code; after a lead
     # word the whole name, over the shape found inside it; a "+" glued to a code after a lead word
     pytest.param("da", "Min Samsung Galaxy Z Fold6 knækker i hængslet.", ["Samsung Galaxy Z Fold6"],
