@@ -248,6 +248,15 @@ FLAG_CASES = [
     ("de-churn-nothing-more", "de", "Nach so einer Behandlung kaufe ich bei euch nichts mehr.", {"churn_threat"}),
     ("en-churn-porting", "en", "If this isn't fixed by Friday I'm porting my number.", {"churn_threat"}),
     ("nn-churn-hjaa", "nn", "Eg kjem aldri meir til å handle hjå dykk.", {"churn_threat"}),
+    # a last purchase announced; verb before subject after a conditional clause; a foot set in the shop
+    ("en-churn-last-thing", "en", "If it isn't refunded, that kettle is the last thing I ever buy from you.",
+     {"churn_threat"}),
+    ("uk-churn-last-purchase", "uk", "Якщо ви це затягнете, це буде моя остання покупка у вас.", {"churn_threat"}),
+    ("es-churn-last-purchase", "es", "Si no me devuelven el dinero, será mi última compra en su tienda.",
+     {"churn_threat"}),
+    ("nb-churn-inverted", "nb", "Kommer det ingen innen fredag, går jeg over til Telia.", {"churn_threat"}),
+    ("da-churn-foot-in-shop", "da", "Jeg sætter aldrig mine ben i jeres butik igen.", {"churn_threat"}),
+    ("fr-last-order-is-not-churn", "fr", "Ma dernière commande chez vous est aussi arrivée en retard.", set()),
     ("nb-patience-over-is-not-churn", "nb", "Nå er det slutt på tålmodigheten min.", set()),
     # the national complaints boards and financial ombudsmen are regulatory action (eval/README.md)
     ("da-complaints-board", "da", "Ellers går sagen videre til Energiklagenævnet.", {"legal_threat"}),
