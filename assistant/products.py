@@ -346,6 +346,15 @@ def _is_shouted(word: str) -> bool:
     return word.isupper() and len(word) > 4
 
 
+_NAME_GOES_ON = re.compile(r"[ ](?:\S*\d|[A-ZÀ-Þ][a-zà-ÿ])")
+
+
+def _named_after_noun(name: str) -> bool:
+    """Whether a name after a generic noun is one: a first word in capitals is emphasis ("pakken KOM ALDRI") unless
+    a number or a capitalised word follows it ("butami BIEGACZ Trail 3")."""
+    return not _is_shouted(name.split()[0]) or bool(_NAME_GOES_ON.search(name))
+
+
 def find_products(text: str, resources: AnalysisResources, language: str | None) -> list[tuple[int, int]]:
     brand = _brand_pattern(resources)
     lang = resources.languages.get(language or "")
@@ -363,7 +372,7 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
     noun_lead = _noun_lead_pattern(resources, language)
     names = name_check(language)
     if noun_lead is not None and letters:  # not a person's name: "kelneren Ola" is no product
-        spans.extend(m.span(1) for m in noun_lead.finditer(text) if not _is_shouted(m.group(1).split()[0])
+        spans.extend(m.span(1) for m in noun_lead.finditer(text) if _named_after_noun(m.group(1))
                      and not (names is not None and names(m.group(1).split()[0]))
                      # a capitalised noun mid-sentence is a name's first word ("regnjakka Skodde Pro", "AutoPakiet")
                      and (text[m.start()].islower() or _SENTENCE_START.search(text, 0, m.start())))

@@ -296,6 +296,9 @@ PRODUCTS = [
                  id="es-noun-lead-plan"),
     pytest.param("da", "Robotstøvsugeren Kvik Rengør kører ikke.", ["Kvik Rengør"], id="da-noun-lead-compound-start"),
     pytest.param("nb", "Telefonen Kari solgte meg, virker ikke.", [], id="nb-noun-then-person"),
+    pytest.param("pl", "Zamówiłam robot kuchenny Kuchcik Maxi.", ["Kuchcik Maxi"], id="pl-noun-of-two-words"),
+    pytest.param("pl", "Odesłałem paczkę z butami ZEFIR Run 2 tydzień temu.", ["ZEFIR Run 2"], id="pl-noun-caps-brand"),
+    pytest.param("nb", "Jeg bestilte en sofa, men sofaen KOM ALDRI fram.", [], id="nb-noun-then-emphasis"),
     pytest.param("nn", "Eg returnerte regnjakka Skodde Pro 3L i går.", ["Skodde Pro 3L"], id="nn-noun-inside-name"),
     pytest.param("pl", "Szkoda z polisy AutoPakiet Plus nadal czeka.", ["AutoPakiet Plus"], id="pl-noun-inside-name"),
     # a lone capital before a capitalised model part; an unlisted brand of three words before its code; after a lead
