@@ -18,7 +18,8 @@ from .textmatch import fold_str
 # is unmistakable: a brand-and-model in parentheses ("(Samsung RB38)"); a listed brand and the model words after
 # it ("Tefal Ingenio", "iPhone 15 Pro"); a capitalised or camel-case brand followed by a model code ("Sony
 # WF-1000XM5", "MacBook Air"); a capitalised name right after a word such as "a", "my", "en", "min"
-# (``product_leads``: "a Vitamix", "min Stokke Tripp Trapp"); a Latin-script name amid Cyrillic ("чайник
+# (``product_leads``: "a Vitamix", "min Stokke Tripp Trapp") or a generic noun (``product_nouns``: "sofaen Hødnebø
+# Lune", "el plan Confort Hogar Plus"); a Latin-script name amid Cyrillic ("чайник
 # Redmond"); a listed brand before a model code in lower case ("iphone 13", "Sony wh-1000xm4"); a model-shaped
 # name in quotes ("«Moss 3-seter»"); a Cyrillic name with a model code ("холодильник Атлант ХМ-4625-101"), or a
 # Cyrillic brand before a Latin model ("Зоряна QL-55U8"); a word no dictionary knows with two model words or more
