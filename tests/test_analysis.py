@@ -257,6 +257,8 @@ FLAG_CASES = [
     ("nb-churn-inverted", "nb", "Kommer det ingen innen fredag, går jeg over til Telia.", {"churn_threat"}),
     ("da-churn-foot-in-shop", "da", "Jeg sætter aldrig mine ben i jeres butik igen.", {"churn_threat"}),
     ("fr-last-order-is-not-churn", "fr", "Ma dernière commande chez vous est aussi arrivée en retard.", set()),
+    ("da-churn-verb-first-not", "da", "Efter den behandling handler jeg ikke hos jer igen.", {"churn_threat"}),
+    ("nn-churn-will-not", "nn", "Eg kjem ikkje til å handle hjå dykk igjen etter dette.", {"churn_threat"}),
     ("nb-patience-over-is-not-churn", "nb", "Nå er det slutt på tålmodigheten min.", set()),
     # the national complaints boards and financial ombudsmen are regulatory action (eval/README.md)
     ("da-complaints-board", "da", "Ellers går sagen videre til Energiklagenævnet.", {"legal_threat"}),
