@@ -350,10 +350,18 @@ def _is_shouted(word: str) -> bool:
 _NAME_GOES_ON = re.compile(r"[ ](?:\S*\d|[A-ZÀ-Þ][a-zà-ÿ])")
 
 
-def _named_after_noun(name: str) -> bool:
-    """Whether a name after a generic noun is one: a first word in capitals is emphasis ("pakken KOM ALDRI") unless
-    a number or a capitalised word follows it ("butami BIEGACZ Trail 3")."""
-    return not _is_shouted(name.split()[0]) or bool(_NAME_GOES_ON.search(name))
+def _named_after_noun(text: str, m: re.Match[str], is_name: Callable[[str], bool] | None) -> bool:
+    """Whether the name after a generic noun (``_noun_lead_pattern``'s match) is a product's. Not when the noun is
+    capitalised mid-sentence, as it is then the name's own first word ("regnjakka Skodde Pro", "AutoPakiet Plus");
+    nor a person's name ("telefonen Kari solgte meg"); nor a first word in capitals, which is emphasis ("sofaen KOM
+    ALDRI"), unless a number or a capitalised word follows it ("butami BIEGACZ Trail 3")."""
+    name = m.group(1)
+    first = name.split()[0]
+    if not (text[m.start()].islower() or _SENTENCE_START.search(text, 0, m.start())):
+        return False
+    if is_name is not None and is_name(first):
+        return False
+    return not _is_shouted(first) or bool(_NAME_GOES_ON.search(name))
 
 
 def find_products(text: str, resources: AnalysisResources, language: str | None) -> list[tuple[int, int]]:
@@ -372,11 +380,8 @@ def find_products(text: str, resources: AnalysisResources, language: str | None)
         spans.extend(m.span(1) for m in lead.finditer(text) if not _is_shouted(m.group(1).split()[0]))
     noun_lead = _noun_lead_pattern(resources, language)
     names = name_check(language)
-    if noun_lead is not None and letters:  # not a person's name: "kelneren Ola" is no product
-        spans.extend(m.span(1) for m in noun_lead.finditer(text) if _named_after_noun(m.group(1))
-                     and not (names is not None and names(m.group(1).split()[0]))
-                     # a capitalised noun mid-sentence is a name's first word ("regnjakka Skodde Pro", "AutoPakiet")
-                     and (text[m.start()].islower() or _SENTENCE_START.search(text, 0, m.start())))
+    if noun_lead is not None and letters:
+        spans.extend(m.span(1) for m in noun_lead.finditer(text) if _named_after_noun(text, m, names))
     for m in _BRAND_MODEL.finditer(text):
         spans.append(m.span(1 if m.group(1) else 2))
     grammar = _grammar(resources)
